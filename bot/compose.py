@@ -1,0 +1,37 @@
+"""Composition root: builds the index, the answerers and the bot from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.qa.answer import ExtractiveAnswerer
+from bot.qa.retrieve import HybridRetriever
+from bot.qa.service import NewsDesk
+from bot.settings import Settings
+from ingest.embed import Embedder
+from ingest.index import ArticleIndex, open_chroma
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Configure logging once, for the process."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "trafilatura", "discord.gateway"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_index(settings: Settings) -> ArticleIndex:
+    """The article index named by the settings (embedded Chroma, or a Chroma server)."""
+    token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
+    client = open_chroma(
+        settings.data_dir, settings.chroma_host, settings.chroma_port, token, settings.chroma_ssl
+    )
+    return ArticleIndex(settings.data_dir, client, Embedder(settings.embedding_model))
+
+
+def build_desk(settings: Settings) -> NewsDesk:
+    """The question-answering service over the configured index."""
+    index = build_index(settings)
+    return NewsDesk(index, HybridRetriever(index), ExtractiveAnswerer())

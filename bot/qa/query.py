@@ -1,0 +1,370 @@
+"""Query understanding: outlets, dates, names and quoted phrases found in a question."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "else",
+        "ever",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "article",
+        "articles",
+        "report",
+        "reports",
+        "reported",
+        "reporting",
+        "according",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "mention",
+        "mentioned",
+        "mentions",
+        "suggest",
+        "suggests",
+        "suggested",
+        "indicate",
+        "indicates",
+        "indicated",
+        "describe",
+        "described",
+        "discuss",
+        "discussed",
+        "discusses",
+        "news",
+        "published",
+        "post",
+        "piece",
+        "source",
+        "sources",
+        "both",
+        "either",
+        "whether",
+        "one",
+    ]
+)
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)
+_LAST_MONTH = re.compile(rf"\blast\s+{_MONTH}\b", re.I)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_YEAR = re.compile(r"\bin\s+((?:19|20)\d{2})\b", re.I)
+_BEFORE = re.compile(r"\b(before|prior to|until|earlier than)\s+(?:the\s+)?$", re.I)
+_AFTER = re.compile(r"\b(after|since|following|later than)\s+(?:the\s+)?$", re.I)
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-Z]{2,}|[A-Z]\.))+")
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """A span of days a question points at, and how: on/in it, before it or after it."""
+
+    start: date
+    end: date
+    relation: str = "in"  # in | before | after
+
+    def bounds(self) -> tuple[date | None, date | None]:
+        """(since, until) for a search restricted to this window."""
+        if self.relation == "before":
+            return None, self.start - timedelta(days=1)
+        if self.relation == "after":
+            return self.end + timedelta(days=1), None
+        return self.start, self.end
+
+
+@dataclass(frozen=True)
+class OutletMention:
+    """Outlets named in the question, and the words around the mention."""
+
+    outlets: tuple[str, ...]
+    context: str
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What retrieval needs to know about a question."""
+
+    text: str
+    terms: tuple[str, ...]
+    phrases: tuple[str, ...]
+    outlets: tuple[OutletMention, ...] = ()
+    dates: tuple[DateWindow, ...] = field(default_factory=tuple)
+
+    def match_expression(self) -> str:
+        """An FTS5 MATCH expression: phrases and terms, any of them."""
+        parts = [f'"{p}"' for p in self.phrases] + [f'"{t}"' for t in self.terms]
+        return " OR ".join(dict.fromkeys(parts))
+
+
+def content_terms(text: str) -> list[str]:
+    """Lower-cased words of text that carry meaning (no stopwords, no one-letter words)."""
+    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+    return [w for w in words if len(w) > 1 and w not in STOPWORDS and '"' not in w]
+
+
+class OutletMatcher:
+    """Finds outlet names from the index in a question, with short forms of long names."""
+
+    def __init__(self, outlets: list[str]) -> None:
+        aliases: dict[str, set[str]] = {}
+        for outlet in outlets:
+            for alias in _aliases(outlet):
+                aliases.setdefault(alias, set()).add(outlet)
+        self._aliases = aliases
+        ordered = sorted(aliases, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])", re.I)
+            if ordered
+            else None
+        )
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, outlets) for each outlet mention in text, in order."""
+        if self._pattern is None:
+            return []
+        found = []
+        for m in self._pattern.finditer(text):
+            outlets = self._aliases[m.group(1).lower()]
+            found.append((m.start(), m.end(), tuple(sorted(outlets))))
+        return found
+
+
+def _aliases(outlet: str) -> set[str]:
+    """Lower-cased names a question may use for an outlet."""
+    name = outlet.strip().lower()
+    names = {name}
+    head = re.split(r"\s+[-|:–]\s+|\s*\|\s*", name)[0].strip()
+    if head != name and len(head) >= 4:
+        names.add(head)
+    if head.endswith(".com"):
+        names.add(head[:-4])
+    return {n for n in names if len(n) >= 3 and n not in STOPWORDS}
+
+
+def plan_query(
+    question: str, outlets: OutletMatcher | None = None, today: date | None = None
+) -> QueryPlan:
+    """Read a question into terms, phrases, outlet mentions and date windows."""
+    mentions = outlets.find(question) if outlets else []
+    rest = question
+    for start, end, _ in reversed(mentions):
+        rest = rest[:start] + " " + rest[end:]
+    phrases = [p.strip() for p in _QUOTED.findall(rest)]
+    phrases += [n for n in _NAME.findall(rest) if len(content_terms(n)) >= 2]
+    return QueryPlan(
+        text=question,
+        terms=tuple(dict.fromkeys(content_terms(rest))),
+        phrases=tuple(dict.fromkeys(p.lower() for p in phrases if content_terms(p))),
+        outlets=_outlet_mentions(question, mentions),
+        dates=tuple(find_dates(question, today or date.today())),
+    )
+
+
+def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:
+    """Each outlet mention with the text between its neighbouring mentions."""
+    out: dict[tuple[str, ...], str] = {}
+    for i, (start, end, names) in enumerate(mentions):
+        left = mentions[i - 1][1] if i > 0 else 0
+        right = mentions[i + 1][0] if i + 1 < len(mentions) else len(question)
+        context = (question[left:start] + " " + question[end:right]).strip()
+        out[names] = (out.get(names, "") + " " + context).strip()
+    return tuple(OutletMention(names, ctx) for names, ctx in out.items())
+
+
+def find_dates(text: str, today: date) -> list[DateWindow]:
+    """Date windows named in text: "on Nov. 18, 2023", "in November 2023", "last June"..."""
+    windows = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, start: date, end: date) -> None:
+        if any(a <= m.start() < b for a, b in taken):
+            return
+        taken.append(m.span())
+        before = text[: m.start()][-20:]
+        relation = (
+            "before" if _BEFORE.search(before) else "after" if _AFTER.search(before) else "in"
+        )
+        windows.append(DateWindow(start, end, relation))
+
+    for m in _ISO_DATE.finditer(text):
+        day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if day:
+            add(m, day, day)
+    for m in _DAY_DATE.finditer(text):
+        month = MONTHS[_month_key(m.group(1))]
+        year = int(m.group(3)) if m.group(3) else _latest_year(month, int(m.group(2)), today)
+        day = _safe_date(year, month, int(m.group(2)))
+        if day:
+            add(m, day, day)
+    for m in _MONTH_YEAR.finditer(text):
+        month, year = MONTHS[_month_key(m.group(1))], int(m.group(2))
+        if 1800 <= year <= 2200:
+            add(m, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    for m in _LAST_MONTH.finditer(text):
+        month = MONTHS[_month_key(m.group(1))]
+        year = today.year if month < today.month else today.year - 1
+        add(m, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+    for m in _YEAR.finditer(text):
+        year = int(m.group(1))
+        add(m, date(year, 1, 1), date(year, 12, 31))
+    return windows
+
+
+def _month_key(word: str) -> str:
+    """The MONTHS key for a matched month word ("Sept." -> "sept", "November" -> "november")."""
+    word = word.lower().rstrip(".")
+    return word if word in MONTHS else word[:3]
+
+
+def _latest_year(month: int, day: int, today: date) -> int:
+    """The year of the most recent past occurrence of a month and day."""
+    return today.year if (month, day) <= (today.month, today.day) else today.year - 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """A date, or None when the numbers make no date."""
+    try:
+        return date(year, month, day) if 1800 <= year <= 2200 else None
+    except ValueError:
+        return None

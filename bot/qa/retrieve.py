@@ -1,0 +1,129 @@
+"""Hybrid retrieval: dense and BM25 results fused, steered by what the question names."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+
+from bot.qa.query import OutletMatcher, QueryPlan, plan_query
+from bot.qa.types import Passage
+from ingest.index import ArticleIndex
+from ingest.keyword import Filters
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+CANDIDATES = 30
+PER_ARTICLE = 2
+
+
+class HybridRetriever:
+    """Finds the passages that answer a question, over an ArticleIndex."""
+
+    def __init__(
+        self, index: ArticleIndex, candidates: int = CANDIDATES, per_article: int = PER_ARTICLE
+    ) -> None:
+        self.index = index
+        self.candidates = candidates
+        self.per_article = per_article
+        self._matcher: OutletMatcher | None = None
+        self._matcher_key: object = None
+
+    def outlet_matcher(self) -> OutletMatcher:
+        """Outlet names in the index, re-read when the catalogue changes."""
+        key = self.index.keyword.counts()["articles"]
+        if self._matcher is None or key != self._matcher_key:
+            self._matcher = OutletMatcher(self.index.keyword.outlets())
+            self._matcher_key = key
+        return self._matcher
+
+    def plan(self, question: str, today: date | None = None) -> QueryPlan:
+        """What the question names: terms, phrases, outlets and dates."""
+        return plan_query(question, self.outlet_matcher(), today)
+
+    def retrieve(
+        self,
+        question: str,
+        k: int = 10,
+        filters: Filters = Filters(),
+        plan: QueryPlan | None = None,
+    ) -> list[Passage]:
+        """The k best passages for a question, at most per_article from one article."""
+        plan = plan or self.plan(question)
+        rankings = self._rankings(plan, filters)
+        fused = fuse(rankings)
+        chosen = diversify(fused, self._article_of(fused), k, self.per_article)
+        chunks = self.index.keyword.chunks(chosen)
+        return [Passage.from_chunk(chunks[i], fused[i]) for i in chosen if i in chunks]
+
+    def _rankings(self, plan: QueryPlan, filters: Filters) -> list[list[str]]:
+        """Ranked chunk-id lists: the whole question, then each outlet and date it names."""
+        steered = [
+            (m.context or plan.text, _with_outlets(filters, m.outlets))
+            for m in plan.outlets
+            if not filters.outlets
+        ]
+        steered += [(plan.text, _with_window(filters, w.bounds())) for w in plan.dates]
+        texts = [plan.text] + [text for text, _ in steered]
+        vectors = self.index.embedder.encode(texts)
+        rankings = self._dense_and_keyword(vectors[0], plan.match_expression(), filters)
+        for (text, sub_filters), vector in zip(steered, vectors[1:], strict=True):
+            sub_plan = plan_query(text)
+            match = " OR ".join(
+                filter(None, [sub_plan.match_expression(), plan.match_expression()])
+            )
+            rankings += self._dense_and_keyword(vector, match, sub_filters)
+        return rankings
+
+    def _dense_and_keyword(self, vector, match: str, filters: Filters) -> list[list[str]]:
+        """The dense and the keyword ranking under one set of filters."""
+        dense = self.index.dense_search(vector, self.candidates, filters)
+        keyword = self.index.keyword_search(match, self.candidates, filters)
+        return [[i for i, _ in dense], [i for i, _ in keyword]]
+
+    @staticmethod
+    def _article_of(fused: dict[str, float]) -> dict[str, str]:
+        """Article id of each chunk id (the id starts with it)."""
+        return {chunk_id: chunk_id.split("-", 1)[0] for chunk_id in fused}
+
+
+def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion: chunk id -> score, best first."""
+    scores: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking):
+            scores[chunk_id] += 1.0 / (k + rank + 1)
+    return dict(sorted(scores.items(), key=lambda kv: kv[1], reverse=True))
+
+
+def diversify(
+    fused: dict[str, float], article_of: dict[str, str], k: int, per_article: int
+) -> list[str]:
+    """The top k ids with at most per_article from one article, then the rest if needed."""
+    chosen, overflow = [], []
+    seen: dict[str, int] = defaultdict(int)
+    for chunk_id in fused:
+        article = article_of[chunk_id]
+        if seen[article] < per_article:
+            seen[article] += 1
+            chosen.append(chunk_id)
+        else:
+            overflow.append(chunk_id)
+        if len(chosen) == k:
+            return chosen
+    return (chosen + overflow)[:k]
+
+
+def _with_outlets(filters: Filters, outlets: tuple[str, ...]) -> Filters:
+    """Filters narrowed to some outlets."""
+    return replace(filters, outlets=outlets)
+
+
+def _with_window(filters: Filters, bounds: tuple[date | None, date | None]) -> Filters:
+    """Filters narrowed to a date window."""
+    since, until = bounds
+    since = max(filter(None, [since, filters.since]), default=None)
+    until = min(filter(None, [until, filters.until]), default=None)
+    return replace(filters, since=since, until=until)

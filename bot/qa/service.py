@@ -1,0 +1,131 @@
+"""NewsDesk: what the CLI and the Discord bot ask of the archive, in one place."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from datetime import date
+
+from bot.qa.answer import ExtractiveAnswerer
+from bot.qa.retrieve import HybridRetriever
+from bot.qa.types import Answer, Passage
+from ingest.index import ArticleIndex
+from ingest.keyword import Filters, StoredArticle
+from ingest.pipeline import IngestReport, ingest
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+_FOLLOW_UP = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
+
+
+class NewsDesk:
+    """Search, ask, ingest and list articles; every method is synchronous and thread-safe."""
+
+    def __init__(
+        self,
+        index: ArticleIndex,
+        retriever: HybridRetriever,
+        answerer: ExtractiveAnswerer,
+        llm_answerer=None,
+    ) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.answerer = answerer
+        self.llm_answerer = llm_answerer
+        self._write_lock = threading.Lock()
+
+    def filters(
+        self, since: date | None = None, until: date | None = None, source: str | None = None
+    ) -> Filters:
+        """Search filters from command options; source may be any case."""
+        outlets: tuple[str, ...] = ()
+        if source:
+            known = {o.lower(): o for o in self.index.keyword.outlets()}
+            outlets = (known.get(source.strip().lower(), source.strip()),)
+        return Filters(since=since, until=until, outlets=outlets)
+
+    def search(
+        self,
+        query: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        source: str | None = None,
+        k: int = 10,
+    ) -> list[Passage]:
+        """The k passages that best match a query."""
+        _check_length(query)
+        self.index.require_articles()
+        return self.retriever.retrieve(query, k, self.filters(since, until, source))
+
+    def ask(
+        self,
+        question: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        source: str | None = None,
+        k: int = 8,
+    ) -> Answer:
+        """A grounded, cited answer, or one that says the articles do not hold it."""
+        _check_length(question)
+        self.index.require_articles()
+        plan = self.retriever.plan(question)
+        passages = self.retriever.retrieve(question, k, self.filters(since, until, source), plan)
+        extractive = self.answerer.answer(question, plan, passages)
+        if self.llm_answerer is None or not passages:
+            return extractive
+        return self.llm_answerer.answer(question, passages, fallback=extractive)
+
+    def rewrite_followup(self, question: str, history: Sequence[str]) -> str:
+        """A follow-up made standalone with the earlier questions of the conversation."""
+        if not history:
+            return question
+        previous = history[-1]
+        about = _FOLLOW_UP.match(question)
+        if about and " about " in previous:
+            head = previous.rsplit(" about ", 1)[0]
+            return f"{head} about {about.group(1)}?"
+        if about or _PRONOUN.search(question) or len(question.split()) <= 4:
+            return f"{question.rstrip()} (context: {previous})"
+        return question
+
+    def ingest(self, targets: list[str], progress: bool = False) -> IngestReport:
+        """Add or update articles from files, folders, URLs or feeds."""
+        with self._write_lock:
+            return ingest(targets, self.index, progress=progress)
+
+    def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
+        """Indexed articles whose title, outlet or url contains text."""
+        return self.index.keyword.articles(text, limit)
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by id."""
+        return self.index.keyword.article(article_id)
+
+    def forget(self, article_id: str) -> StoredArticle:
+        """Remove an article from the index."""
+        with self._write_lock:
+            return self.index.forget(article_id)
+
+    def outlets(self) -> list[str]:
+        """Outlet names in the index, most articles first."""
+        return self.index.keyword.outlets()
+
+    def stats(self) -> dict[str, object]:
+        """Counts of articles, chunks, vectors and outlets."""
+        return self.index.stats()
+
+
+def _check_length(text: str) -> None:
+    """Reject empty or over-long questions with a clear message."""
+    if not text.strip():
+        msg = "the question is empty: ask something about the news"
+        raise ValueError(msg)
+    if len(text) > MAX_QUESTION_CHARS:
+        msg = f"the question is {len(text)} characters; keep it under {MAX_QUESTION_CHARS}"
+        raise ValueError(msg)

@@ -1,0 +1,58 @@
+"""Settings from the environment and .env, built once by get_settings()."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.embed import DEFAULT_MODEL
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: $XDG_DATA_HOME/newsdesk, else ~/.local/share/newsdesk."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "newsdesk"
+
+
+class Settings(BaseSettings):
+    """Everything newsdesk can be told; environment variables carry the NEWSDESK_ prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    embedding_model: str = DEFAULT_MODEL
+
+    chroma_host: str | None = Field(
+        default=None, validation_alias=AliasChoices("CHROMA_HOST", "NEWSDESK_CHROMA_HOST")
+    )
+    chroma_port: int = Field(
+        default=8000, validation_alias=AliasChoices("CHROMA_PORT", "NEWSDESK_CHROMA_PORT")
+    )
+    chroma_ssl: bool = False
+    chroma_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CHROMA_TOKEN", "NEWSDESK_CHROMA_TOKEN")
+    )
+
+    llm_backend: str = "none"  # none | openai | ollama | llamacpp
+    llm_model: str = ""
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = 30.0
+
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSDESK_DISCORD_TOKEN")
+    )
+    dev_guild_id: int | None = None
+    sync_commands: bool = False
+    listen_channels: list[int] = Field(default_factory=list)
+    ask_cooldown_seconds: float = 10.0
+
+
+def get_settings(**overrides) -> Settings:
+    """Read the settings now (never at import time)."""
+    return Settings(**overrides)

@@ -1,0 +1,109 @@
+"""Article -> sentence-aware chunks that fit the embedding model's token window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.article import Article
+
+# Paragraphs, then lines, then sentence ends, then clauses, then words.
+SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
+DEFAULT_CHUNK_TOKENS = 200
+DEFAULT_OVERLAP_TOKENS = 32
+MAX_TITLE_TOKENS = 40
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article, with the article's metadata."""
+
+    chunk_id: str
+    article_id: str
+    position: int
+    text: str
+    embed_text: str
+    article: Article
+
+    @property
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata stored with the chunk in the vector collection."""
+        art = self.article
+        return {
+            "article_id": self.article_id,
+            "position": self.position,
+            "title": art.title,
+            "outlet": art.outlet,
+            "published": art.published.isoformat() if art.published else "",
+            "published_day": int(art.published.strftime("%Y%m%d")) if art.published else 0,
+            "url": art.url or "",
+            "author": art.author or "",
+        }
+
+
+class Chunker:
+    """Splits articles on sentence boundaries, counting tokens with the model's tokenizer."""
+
+    def __init__(
+        self,
+        tokenizer,
+        window: int,
+        chunk_tokens: int = DEFAULT_CHUNK_TOKENS,
+        overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.window = window
+        budget = window - MAX_TITLE_TOKENS - 3  # [CLS], [SEP] and the newline after the title
+        self.chunk_tokens = min(chunk_tokens, budget)
+        self._splitter = RecursiveCharacterTextSplitter(
+            separators=SEPARATORS,
+            chunk_size=self.chunk_tokens,
+            chunk_overlap=min(overlap_tokens, self.chunk_tokens // 2),
+            length_function=self.count_tokens,
+            keep_separator="end",
+            strip_whitespace=True,
+        )
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in text, without special tokens."""
+        return len(self.tokenizer.tokenize(text))
+
+    def fits(self, text: str) -> bool:
+        """True when the model reads all of text, special tokens included."""
+        ids = self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
+        return len(ids) <= self.window
+
+    def short_title(self, title: str) -> str:
+        """The title cut to MAX_TITLE_TOKENS word pieces, so it never crowds out the passage."""
+        ids = self.tokenizer(title, add_special_tokens=False, truncation=False)["input_ids"]
+        if len(ids) <= MAX_TITLE_TOKENS:
+            return title
+        return self.tokenizer.decode(ids[:MAX_TITLE_TOKENS])
+
+    def split(self, article: Article) -> list[Chunk]:
+        """The article's chunks, in order, each within the model's window."""
+        title = self.short_title(article.title)
+        pieces = []
+        for piece in self._splitter.split_text(article.text):
+            pieces.extend(self._fit(title, piece.strip()))
+        prefix = f"{article.article_id}-{article.content_hash}"
+        return [
+            Chunk(f"{prefix}-{i}", article.article_id, i, text, titled(title, text), article)
+            for i, text in enumerate(pieces)
+        ]
+
+    def _fit(self, title: str, text: str) -> list[str]:
+        """Text as one piece, or halved until every piece fits the window with its title."""
+        if not text:
+            return []
+        if self.fits(titled(title, text)) or len(text) < 2:
+            return [text]
+        middle = text.rfind(" ", 0, len(text) // 2 + 1)
+        middle = middle if middle > 0 else len(text) // 2
+        return self._fit(title, text[:middle].strip()) + self._fit(title, text[middle:].strip())
+
+
+def titled(title: str, text: str) -> str:
+    """What the model embeds: the title gives each passage its context."""
+    return f"{title}\n{text}" if title else text

@@ -1,0 +1,293 @@
+"""The article catalogue and keyword (BM25) index: one SQLite file with FTS5."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ingest.article import Article
+from ingest.chunk import Chunk
+from ingest.errors import IndexUnavailable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id   TEXT PRIMARY KEY,
+    title        TEXT NOT NULL,
+    outlet       TEXT NOT NULL,
+    published    TEXT,
+    url          TEXT,
+    author       TEXT,
+    origin       TEXT,
+    content_hash TEXT NOT NULL,
+    chunk_count  INTEGER NOT NULL,
+    state        TEXT NOT NULL,
+    ingested_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid      INTEGER PRIMARY KEY,
+    chunk_id   TEXT UNIQUE NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    position   INTEGER NOT NULL,
+    text       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+TITLE_WEIGHT = 2.0
+TEXT_WEIGHT = 1.0
+PENDING, STORED = "pending", "ok"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the catalogue knows it."""
+
+    article_id: str
+    title: str
+    outlet: str
+    published: date | None
+    url: str | None
+    author: str | None
+    origin: str
+    content_hash: str
+    chunk_count: int
+    state: str
+    ingested_at: float
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk's text with its article, as returned to retrieval."""
+
+    chunk_id: str
+    position: int
+    text: str
+    article: StoredArticle
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on which articles a search may return."""
+
+    since: date | None = None
+    until: date | None = None
+    outlets: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.outlets)
+
+
+class KeywordIndex:
+    """Catalogue of articles and chunks, with a BM25 full-text index over them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            msg = f"cannot open the keyword index at {path}: {exc}; check the data directory"
+            raise IndexUnavailable(msg) from exc
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; disk errors become IndexUnavailable."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            msg = f"cannot write the keyword index at {self.path}: {exc}"
+            raise IndexUnavailable(msg) from exc
+
+    # --- writes -------------------------------------------------------------------------
+
+    def put_pending(self, article: Article, chunks: list[Chunk]) -> None:
+        """Replace the article's chunks and mark it pending until the vectors are in."""
+        with self.transaction() as db:
+            self._delete_chunks(db, article.article_id)
+            db.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.article_id,
+                    article.title,
+                    article.outlet,
+                    article.published.isoformat() if article.published else None,
+                    article.url,
+                    article.author,
+                    article.origin,
+                    article.content_hash,
+                    len(chunks),
+                    PENDING,
+                    time.time(),
+                ),
+            )
+            for chunk in chunks:
+                cur = db.execute(
+                    "INSERT INTO chunks(chunk_id, article_id, position, text) VALUES (?,?,?,?)",
+                    (chunk.chunk_id, chunk.article_id, chunk.position, chunk.text),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
+                    (cur.lastrowid, article.title, chunk.text),
+                )
+
+    def mark_stored(self, article_id: str) -> None:
+        """The article's vectors are in: it is whole again."""
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET state=? WHERE article_id=?", (STORED, article_id))
+
+    def delete(self, article_id: str) -> None:
+        """Remove an article and its chunks."""
+        with self.transaction() as db:
+            self._delete_chunks(db, article_id)
+            db.execute("DELETE FROM articles WHERE article_id=?", (article_id,))
+
+    @staticmethod
+    def _delete_chunks(db: sqlite3.Connection, article_id: str) -> None:
+        """Delete an article's chunks from both tables (contentless FTS needs the old values)."""
+        rows = db.execute(
+            "SELECT c.rowid, a.title, c.text FROM chunks c JOIN articles a USING(article_id) "
+            "WHERE c.article_id=?",
+            (article_id,),
+        ).fetchall()
+        db.executemany(
+            "INSERT INTO chunks_fts(chunks_fts, rowid, title, text) VALUES('delete',?,?,?)", rows
+        )
+        db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by id."""
+        row = self.db.execute("SELECT * FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
+        """Articles whose title, outlet or url contains text, newest first."""
+        like = f"%{text}%"
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE title LIKE ? OR outlet LIKE ? OR url LIKE ? "
+            "ORDER BY published DESC, title LIMIT ?",
+            (like, like, like, -1 if limit is None else limit),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def articles_since(self, ingested_after: float) -> list[StoredArticle]:
+        """Articles ingested after a time, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE ingested_at > ? AND state=? ORDER BY ingested_at",
+            (ingested_after, STORED),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def pending(self) -> list[str]:
+        """Ids of articles whose vectors may be incomplete."""
+        return [
+            r[0]
+            for r in self.db.execute("SELECT article_id FROM articles WHERE state=?", (PENDING,))
+        ]
+
+    def chunk_ids(self, article_id: str | None = None) -> set[str]:
+        """All chunk ids, or one article's."""
+        if article_id is None:
+            return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
+        rows = self.db.execute("SELECT chunk_id FROM chunks WHERE article_id=?", (article_id,))
+        return {r[0] for r in rows}
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, StoredChunk]:
+        """Chunks with their articles, by id."""
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT c.chunk_id, c.position, c.text, a.* FROM chunks c "
+            f"JOIN articles a USING(article_id) WHERE c.chunk_id IN ({marks})",
+            ids,
+        ).fetchall()
+        return {r[0]: StoredChunk(r[0], r[1], r[2], _article(r[3:])) for r in rows}
+
+    def article_chunks(self, article_id: str) -> list[StoredChunk]:
+        """An article's chunks in order."""
+        ids = self.chunk_ids(article_id)
+        return sorted(self.chunks(ids).values(), key=lambda c: c.position)
+
+    def outlets(self) -> list[str]:
+        """Distinct outlet names, most articles first."""
+        rows = self.db.execute(
+            "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
+        )
+        return [r[0] for r in rows]
+
+    def counts(self) -> dict[str, object]:
+        """Numbers of articles, chunks and outlets, and the date range."""
+        articles, first, last = self.db.execute(
+            "SELECT COUNT(*), MIN(published), MAX(published) FROM articles"
+        ).fetchone()
+        chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        outlets = self.db.execute("SELECT COUNT(DISTINCT outlet) FROM articles").fetchone()[0]
+        return {
+            "articles": articles,
+            "chunks": chunks,
+            "outlets": outlets,
+            "first_published": first,
+            "last_published": last,
+            "pending": len(self.pending()),
+        }
+
+    def search(self, match: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) for an FTS5 MATCH expression, best first."""
+        if not match:
+            return []
+        where, args = _filter_sql(filters)
+        rows = self.db.execute(
+            "SELECT c.chunk_id, -bm25(chunks_fts, ?, ?) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            "JOIN articles a ON a.article_id = c.article_id "
+            f"WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?",
+            (TITLE_WEIGHT, TEXT_WEIGHT, match, *args, TITLE_WEIGHT, TEXT_WEIGHT, k),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list]:
+    """SQL conditions on the articles table for search filters."""
+    parts, args = [], []
+    if filters.since:
+        parts.append("a.published >= ?")
+        args.append(filters.since.isoformat())
+    if filters.until:
+        parts.append("a.published <= ?")
+        args.append(filters.until.isoformat())
+    if filters.outlets:
+        parts.append(f"a.outlet IN ({','.join('?' * len(filters.outlets))})")
+        args.extend(filters.outlets)
+    return "".join(f" AND {p}" for p in parts), args
+
+
+def _article(row) -> StoredArticle:
+    """A StoredArticle from an articles row."""
+    values = list(row)
+    values[3] = date.fromisoformat(values[3]) if values[3] else None
+    return StoredArticle(*values)

@@ -1,0 +1,93 @@
+"""Runs an ingest: sources -> parse -> chunk -> embed -> index, with progress and a summary."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from ingest.article import Article
+from ingest.chunk import Chunk
+from ingest.index import ArticleIndex, Outcome
+from ingest.sources import Failure, iter_articles
+
+log = logging.getLogger(__name__)
+
+BATCH_CHUNKS = 512
+
+
+@dataclass
+class IngestReport:
+    """How many articles each outcome had, and why each failure failed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        """Record one stored article."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failures
+
+    def summary(self) -> str:
+        """One line of totals, then one line per failure."""
+        head = (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"failed {len(self.failures)} ({self.chunks} chunks written)"
+        )
+        return "\n".join([head, *(f"  failed: {f.origin}: {f.reason}" for f in self.failures)])
+
+
+def ingest(targets: Iterable[str], index: ArticleIndex, *, progress: bool = False) -> IngestReport:
+    """Ingest every article from targets; failures are reported, never raised."""
+    report = IngestReport()
+    chunker = index.chunker()
+    batch: dict[str, tuple[Article, list[Chunk]]] = {}
+    batch_chunks = 0
+    bar = tqdm(desc="ingesting", unit=" articles", disable=not progress, leave=False)
+    for target in targets:
+        for item in iter_articles(target):
+            bar.update(1)
+            if isinstance(item, Failure):
+                report.failures.append(item)
+                log.warning("skipped %s: %s", item.origin, item.reason)
+                continue
+            if index.is_current(item):
+                report.count(Outcome.UNCHANGED)
+                continue
+            chunks = chunker.split(item)
+            if not chunks:
+                report.failures.append(Failure(item.origin, "the article has no text to index"))
+                continue
+            batch[item.article_id] = (item, chunks)
+            batch_chunks += len(chunks)
+            if batch_chunks >= BATCH_CHUNKS:
+                _store_batch(batch, index, report)
+                batch, batch_chunks = {}, 0
+    _store_batch(batch, index, report)
+    bar.close()
+    return report
+
+
+def _store_batch(
+    batch: dict[str, tuple[Article, list[Chunk]]], index: ArticleIndex, report: IngestReport
+) -> None:
+    """Embed a batch of articles' chunks in one model call, then store each article."""
+    if not batch:
+        return
+    all_chunks = [c for _, chunks in batch.values() for c in chunks]
+    vectors = index.embedder.encode([c.embed_text for c in all_chunks])
+    start = 0
+    for article, chunks in batch.values():
+        end = start + len(chunks)
+        report.count(index.store(article, chunks, vectors[start:end]))
+        report.chunks += len(chunks)
+        start = end

@@ -1,0 +1,122 @@
+"""The vector side of the index: one Chroma collection per embedding model."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from ingest.chunk import Chunk
+from ingest.errors import IndexUnavailable
+from ingest.keyword import Filters
+
+log = logging.getLogger(__name__)
+
+COLLECTION_PREFIX = "newsdesk"
+_PAGE = 5000
+
+
+def collection_name(model_slug: str) -> str:
+    """The collection for a model: chunks and queries always share a model."""
+    return f"{COLLECTION_PREFIX}-{model_slug}"
+
+
+def chroma_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the Chroma store cannot be reached or written."""
+    from chromadb.errors import ChromaError
+
+    return (ChromaError, ConnectionError, OSError, RuntimeError, ValueError)
+
+
+class VectorStore:
+    """Chunk vectors in a Chroma collection, with the chunk's metadata for filtering."""
+
+    def __init__(self, client, model_slug: str) -> None:
+        self.client = client
+        self.name = collection_name(model_slug)
+        self.collection = self._call(
+            "open",
+            lambda: client.get_or_create_collection(
+                self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            ),
+        )
+
+    def _call(self, what: str, action):
+        """Run a Chroma call; any failure to reach or write it becomes IndexUnavailable."""
+        try:
+            return action()
+        except chroma_errors() as exc:
+            msg = f"the vector store could not {what} ({exc.__class__.__name__}: {exc})"
+            raise IndexUnavailable(msg) from exc
+
+    def upsert(self, chunks: Sequence[Chunk], vectors) -> None:
+        """Write chunks and their vectors; existing ids are overwritten, never duplicated."""
+        if not chunks:
+            return
+        self._call(
+            "store vectors",
+            lambda: self.collection.upsert(
+                ids=[c.chunk_id for c in chunks],
+                embeddings=vectors,
+                metadatas=[c.metadata for c in chunks],
+            ),
+        )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove vectors by id."""
+        for start in range(0, len(ids), _PAGE):
+            page = list(ids[start : start + _PAGE])
+            self._call("delete vectors", lambda page=page: self.collection.delete(ids=page))
+
+    def ids_for_article(self, article_id: str) -> set[str]:
+        """Ids of the vectors stored for one article."""
+        got = self._call(
+            "read", lambda: self.collection.get(where={"article_id": article_id}, include=[])
+        )
+        return set(got["ids"])
+
+    def all_ids(self) -> set[str]:
+        """Every id in the collection, read page by page."""
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            got = self._call(
+                "read",
+                lambda offset=offset: self.collection.get(include=[], limit=_PAGE, offset=offset),
+            )
+            ids.update(got["ids"])
+            if len(got["ids"]) < _PAGE:
+                return ids
+            offset += _PAGE
+
+    def count(self) -> int:
+        """Number of vectors."""
+        return self._call("count", self.collection.count)
+
+    def search(self, vector, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest chunks, best first."""
+        if k <= 0:
+            return []
+        got = self._call(
+            "search",
+            lambda: self.collection.query(
+                query_embeddings=[vector],
+                n_results=k,
+                where=_where(filters),
+                include=["distances"],
+            ),
+        )
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
+
+
+def _where(filters: Filters) -> dict | None:
+    """A Chroma metadata filter for search filters."""
+    parts: list[dict] = []
+    if filters.since:
+        parts.append({"published_day": {"$gte": int(filters.since.strftime("%Y%m%d"))}})
+    if filters.until:
+        parts.append({"published_day": {"$lte": int(filters.until.strftime("%Y%m%d"))}})
+    if filters.outlets:
+        parts.append({"outlet": {"$in": list(filters.outlets)}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
