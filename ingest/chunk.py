@@ -10,8 +10,8 @@ from ingest.article import Article
 
 # Paragraphs, then lines, then sentence ends, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
-DEFAULT_CHUNK_TOKENS = 200
-DEFAULT_OVERLAP_TOKENS = 32
+DEFAULT_CHUNK_TOKENS = 128
+DEFAULT_OVERLAP_TOKENS = 24
 MAX_TITLE_TOKENS = 40
 
 
@@ -53,6 +53,7 @@ class Chunker:
         overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
     ) -> None:
         self.tokenizer = tokenizer
+        self._fast = _plain_copy(tokenizer.backend_tokenizer)
         self.window = window
         budget = window - MAX_TITLE_TOKENS - 3  # [CLS], [SEP] and the newline after the title
         self.chunk_tokens = min(chunk_tokens, budget)
@@ -67,19 +68,18 @@ class Chunker:
 
     def count_tokens(self, text: str) -> int:
         """Word pieces in text, without special tokens."""
-        return len(self.tokenizer.tokenize(text))
+        return len(self._fast.encode(text, add_special_tokens=False).ids)
 
     def fits(self, text: str) -> bool:
         """True when the model reads all of text, special tokens included."""
-        ids = self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
-        return len(ids) <= self.window
+        return len(self._fast.encode(text, add_special_tokens=True).ids) <= self.window
 
     def short_title(self, title: str) -> str:
         """The title cut to MAX_TITLE_TOKENS word pieces, so it never crowds out the passage."""
-        ids = self.tokenizer(title, add_special_tokens=False, truncation=False)["input_ids"]
-        if len(ids) <= MAX_TITLE_TOKENS:
+        encoding = self._fast.encode(title, add_special_tokens=False)
+        if len(encoding.ids) <= MAX_TITLE_TOKENS:
             return title
-        return self.tokenizer.decode(ids[:MAX_TITLE_TOKENS])
+        return title[: encoding.offsets[MAX_TITLE_TOKENS - 1][1]]
 
     def split(self, article: Article) -> list[Chunk]:
         """The article's chunks, in order, each within the model's window."""
@@ -107,3 +107,13 @@ class Chunker:
 def titled(title: str, text: str) -> str:
     """What the model embeds: the title gives each passage its context."""
     return f"{title}\n{text}" if title else text
+
+
+def _plain_copy(backend):
+    """A copy of a Rust tokenizer that neither pads nor truncates, to count every piece."""
+    from tokenizers import Tokenizer
+
+    plain = Tokenizer.from_str(backend.to_str())
+    plain.no_padding()
+    plain.no_truncation()
+    return plain

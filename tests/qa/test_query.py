@@ -1,0 +1,101 @@
+"""Query understanding: dates, outlets, names and quoted phrases."""
+
+from datetime import date
+
+from bot.qa.query import DateWindow, OutletMatcher, content_terms, find_dates, plan_query
+
+TODAY = date(2026, 11, 28)
+OUTLETS = [
+    "TechCrunch",
+    "The Roar | Sports Writers Blog",
+    "FOX News - Health",
+    "FOX News - Lifestyle",
+    "CBSSports.com",
+    "The Verge",
+]
+
+
+def test_month_and_year_becomes_that_month():
+    """ "in November 2023" is the whole of that month."""
+    assert find_dates("What happened in November 2023?", TODAY) == [
+        DateWindow(date(2023, 11, 1), date(2023, 11, 30), "in")
+    ]
+
+
+def test_day_dates_with_abbreviated_month():
+    """ "on Nov. 18, 2021" is that one day."""
+    assert find_dates("What did he say on Nov. 18, 2021?", TODAY) == [
+        DateWindow(date(2021, 11, 18), date(2021, 11, 18), "in")
+    ]
+
+
+def test_last_june_is_the_most_recent_june():
+    """ "last June" is the latest June before today."""
+    assert find_dates("the summit last June", TODAY) == [
+        DateWindow(date(2026, 6, 1), date(2026, 6, 30), "in")
+    ]
+
+
+def test_after_a_day_without_year_is_the_most_recent_such_day():
+    """ "after the October 7 report" points after the latest October 7."""
+    [window] = find_dates("What changed after the October 7 report?", TODAY)
+    assert window.relation == "after"
+    assert window.bounds() == (date(2026, 10, 8), None)
+
+
+def test_before_relation_bounds_until_the_day_before():
+    """ "before March 3, 2023" ends the window the day before."""
+    [window] = find_dates("Was it reported before March 3, 2023?", TODAY)
+    assert window.bounds() == (None, date(2023, 3, 2))
+
+
+def test_absurd_dates_are_ignored():
+    """Impossible dates give no window rather than an error."""
+    assert find_dates("on February 31, 2023 or in 1200", TODAY) == []
+
+
+def test_outlets_match_full_names_and_short_forms():
+    """Outlet names are found in any case, and a short form covers all outlets sharing it."""
+    matcher = OutletMatcher(OUTLETS)
+    found = [
+        names
+        for _, _, names in matcher.find(
+            "Did techcrunch and The Roar report it, unlike Fox News and CBSSports?"
+        )
+    ]
+    assert found == [
+        ("TechCrunch",),
+        ("The Roar | Sports Writers Blog",),
+        ("FOX News - Health", "FOX News - Lifestyle"),
+        ("CBSSports.com",),
+    ]
+
+
+def test_plan_keeps_outlet_context_and_removes_outlet_words_from_terms():
+    """Each outlet mention carries the words around it; outlet names are not search terms."""
+    plan = plan_query(
+        "Who left OpenAI according to TechCrunch, and who replaced him as reported by The Verge?",
+        OutletMatcher(OUTLETS),
+        TODAY,
+    )
+    assert [m.outlets for m in plan.outlets] == [("TechCrunch",), ("The Verge",)]
+    assert "left OpenAI" in plan.outlets[0].context
+    assert "replaced him" in plan.outlets[1].context
+    assert "techcrunch" not in plan.terms and "verge" not in plan.terms
+
+
+def test_names_and_quoted_phrases_become_phrases():
+    """Multi-word names and quoted text are searched as phrases."""
+    plan = plan_query('What did Vladimir Putin call "unsatisfactory" ties with Joe Biden?')
+    assert "vladimir putin" in plan.phrases
+    assert "joe biden" in plan.phrases
+    assert "unsatisfactory" in plan.phrases
+    assert '"vladimir putin"' in plan.match_expression()
+
+
+def test_content_terms_drop_stopwords():
+    """Question words and stopwords do not count as content."""
+    assert content_terms("What did the article say about the Geneva summit?") == [
+        "geneva",
+        "summit",
+    ]

@@ -1,0 +1,63 @@
+"""Hybrid retrieval over the real index: fusion, steering by outlet and date, diversity."""
+
+from datetime import date
+
+from langchain_core.documents import Document
+
+from bot.qa.lc_retriever import NewsRetriever
+from bot.qa.retrieve import diversify, fuse
+from ingest.keyword import Filters
+
+
+def test_fusion_rewards_agreement_between_rankings():
+    """A chunk ranked well by both lists beats one ranked first by only one."""
+    fused = fuse([["a", "b", "c"], ["b", "d", "a"]])
+    assert list(fused)[:2] == ["b", "a"]
+    assert set(fused) == {"a", "b", "c", "d"}
+
+
+def test_diversify_caps_chunks_per_article_until_others_run_out():
+    """At most per_article chunks of one article come first; the rest fill in afterwards."""
+    fused = dict.fromkeys(["x1", "x2", "x3", "y1", "x4"], 1.0)
+    article_of = {i: i[0] for i in fused}
+    assert diversify(fused, article_of, 4, per_article=2) == ["x1", "x2", "y1", "x3"]
+
+
+def test_geneva_question_ranks_putin_articles_first(desk):
+    """Both Putin articles outrank the Geneva glacier-talks distractor."""
+    passages = desk.search("What did Putin say about the Geneva summit?", k=5)
+    assert "Putin" in passages[0].title
+    outlets = [p.outlet for p in passages[:2]]
+    assert "Meridian Dispatch" not in outlets
+
+
+def test_outlet_named_in_question_steers_retrieval(desk):
+    """ "as reported by Meridian Dispatch" brings that outlet's article into the top results."""
+    passages = desk.search("What talks were held in Geneva, as reported by Meridian Dispatch?", k=3)
+    assert "Meridian Dispatch" in {p.outlet for p in passages}
+
+
+def test_date_filters_restrict_results(desk):
+    """--since and --until keep only articles published in the window."""
+    passages = desk.search("news", since=date(2022, 1, 1), until=date(2022, 12, 31), k=10)
+    assert passages
+    assert all(date(2022, 1, 1) <= p.published <= date(2022, 12, 31) for p in passages)
+
+
+def test_no_article_fills_more_than_two_of_the_top_ten(desk):
+    """Diversification keeps one article from filling the results."""
+    passages = desk.search("Putin Russia China United States relations", k=10)
+    counts = {}
+    for p in passages:
+        counts[p.article_id] = counts.get(p.article_id, 0) + 1
+    distinct = len(counts)
+    assert max(counts.values()) <= 2 or distinct * 2 < len(passages)
+
+
+def test_langchain_retriever_returns_documents_with_metadata(desk):
+    """NewsRetriever plugs into LangChain: invoke() gives Documents with source metadata."""
+    retriever = NewsRetriever(retriever=desk.retriever, k=3, filters=Filters())
+    docs = retriever.invoke("Geneva summit")
+    assert docs and all(isinstance(d, Document) for d in docs)
+    assert {"title", "source", "published", "url", "score", "article_id"} <= set(docs[0].metadata)
+    assert docs[0].page_content
