@@ -8,9 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.embed import Embedder
-
 from bot.qa.evaluate import evidence_key
+from ingest.embed import Embedder
 
 TUTORIAL_COLLECTION = "tutorial-baseline"
 

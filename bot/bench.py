@@ -8,11 +8,10 @@ import statistics
 import time
 from pathlib import Path
 
-from ingest.keyword import KeywordIndex
-
 from bot.compose import build_desk
-from bot.qa.evaluate import AnswerScores, RetrievalScores, evidence_key, score_retrieval
+from bot.qa.evaluate import AnswerScores, evidence_key, score_retrieval
 from bot.settings import Settings
+from ingest.keyword import KeywordIndex
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "multihop_rag"
 WORK = Path(".bench")

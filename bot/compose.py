@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.qa.answer import ExtractiveAnswerer
+from bot.qa.llm import LLMAnswerer, build_chat_model
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.service import NewsDesk
 from bot.settings import Settings
@@ -34,4 +35,15 @@ def build_index(settings: Settings) -> ArticleIndex:
 def build_desk(settings: Settings) -> NewsDesk:
     """The question-answering service over the configured index."""
     index = build_index(settings)
-    return NewsDesk(index, HybridRetriever(index), ExtractiveAnswerer())
+    llm = build_llm_answerer(settings)
+    return NewsDesk(index, HybridRetriever(index), ExtractiveAnswerer(), llm)
+
+
+def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
+    """The LLM answerer settings.llm_backend names, or None for "none" (extractive only)."""
+    backend = settings.llm_backend.strip().lower()
+    if backend in ("", "none"):
+        return None
+    # A llama.cpp model lives in this process and answers one question at a time.
+    serial = backend == "llamacpp"
+    return LLMAnswerer(build_chat_model(settings), settings.llm_timeout, serial=serial)

@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout: float = 30.0
+    llm_timeout: float = 30.0  # seconds; past it the extractive answer is used
+    llm_max_tokens: int = 400  # longest reply
+    llm_context_tokens: int = 4096  # llamacpp: the context window it loads the model with
+    llm_threads: int | None = None  # llamacpp: CPU threads; None lets llama.cpp choose
 
     discord_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSDESK_DISCORD_TOKEN")
@@ -51,6 +54,7 @@ class Settings(BaseSettings):
     sync_commands: bool = False
     listen_channels: list[int] = Field(default_factory=list)
     ask_cooldown_seconds: float = 10.0
+    view_timeout_seconds: float = 180.0  # buttons under answers and lists; at most 900
 
 
 def get_settings(**overrides) -> Settings:

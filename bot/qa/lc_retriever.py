@@ -7,9 +7,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from ingest.keyword import Filters
-
 from bot.qa.retrieve import HybridRetriever
+from ingest.keyword import Filters
 
 
 class NewsRetriever(BaseRetriever):
