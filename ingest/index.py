@@ -12,6 +12,7 @@ from ingest.chunk import Chunk, Chunker, titled
 from ingest.embed import Embedder
 from ingest.errors import IndexNotReady, IndexUnavailable
 from ingest.keyword import Filters, KeywordIndex, StoredArticle
+from ingest.lock import lock_data_dir
 from ingest.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,10 @@ def open_chroma(
             return chromadb.HttpClient(
                 host=host, port=port, ssl=ssl, headers=headers, settings=settings
             )
-        data_dir.mkdir(parents=True, exist_ok=True)
+        lock_data_dir(data_dir)
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+    except IndexUnavailable:
+        raise
     except Exception as exc:
         where = f"the Chroma server at {host}:{port}" if host else f"the data directory {data_dir}"
         msg = f"cannot open {where}: {exc}"

@@ -22,7 +22,7 @@ from ingest.parse import Meta, parse_date, parse_html, parse_record, parse_text
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "newsdesk/0.1 (news archive bot; +https://github.com/newsdesk/newsdesk)"
+USER_AGENT = "newsdesk/0.1 (news archive bot)"
 TIMEOUT_SECONDS = 20.0
 DEFAULT_MAX_BYTES = 20_000_000
 
