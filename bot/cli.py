@@ -170,6 +170,18 @@ def cmd_run(args, settings: Settings) -> int:
     return run_bot(settings)
 
 
+def cmd_feedback(args, settings: Settings) -> int:
+    """List the 👍/👎 votes given to answers in Discord, newest first."""
+    from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
+
+    votes = FeedbackStore(settings.data_dir / FEEDBACK_FILE).list(args.limit)
+    for v in votes:
+        print(f"{'+1' if v.vote > 0 else '-1'}  user {v.user_id}  Q: {v.question}")
+        print(f"    A: {v.answer[:200]}")
+    print(f"{len(votes)} vote(s)", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args, settings: Settings) -> int:
     """Run the benchmarks and print their figures."""
     from bot.bench import run_benchmarks
@@ -221,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     sub.add_parser("run", help="start the Discord bot").set_defaults(func=cmd_run)
+
+    p = sub.add_parser("feedback", help="list the votes given to answers in Discord")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("bench", help="benchmarks (make bench)")
     p.add_argument("--only", choices=["ingest", "retrieval", "latency"], action="append")

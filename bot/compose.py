@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from bot.qa.answer import ExtractiveAnswerer
 from bot.qa.llm import LLMAnswerer, build_chat_model
@@ -47,3 +48,25 @@ def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:
     # A llama.cpp model lives in this process and answers one question at a time.
     serial = backend == "llamacpp"
     return LLMAnswerer(build_chat_model(settings), settings.llm_timeout, serial=serial)
+
+
+def run_bot(settings: Settings) -> int:
+    """Start the Discord bot until it is stopped; without a token, say how to get one."""
+    if settings.discord_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from bot.chat.bot import NewsBot
+    from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
+
+    desk = build_desk(settings)
+    feedback = FeedbackStore(settings.data_dir / FEEDBACK_FILE)
+    bot = NewsBot(desk, settings, feedback)
+    bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+    return 0
+
+
+NO_TOKEN = """error: no Discord bot token.
+Create an application at https://discord.com/developers/applications, open Bot, press
+"Reset Token", and put the token in the environment or in a .env file:
+    DISCORD_TOKEN=your-token-here
+README.md ("Run it on Discord") walks through the whole set-up."""

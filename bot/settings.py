@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     sync_commands: bool = False
     listen_channels: list[int] = Field(default_factory=list)
     ask_cooldown_seconds: float = 10.0
-    view_timeout_seconds: float = 180.0  # buttons under answers and lists; at most 900
+    view_timeout_seconds: float = Field(default=180.0, gt=0, le=900)  # buttons; tokens last 15 min
 
 
 def get_settings(**overrides) -> Settings:

@@ -1,0 +1,76 @@
+"""NewsBot: the discord.py bot, with its cogs, over one NewsDesk and one FeedbackStore."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.chat.cogs.admin import AdminCog
+from bot.chat.cogs.ask import AskCog
+from bot.chat.cogs.chat import ChatCog
+from bot.chat.cogs.info import InfoCog
+from bot.chat.cogs.library import LibraryCog
+from bot.chat.cogs.owner import OwnerCog
+from bot.chat.errors import NewsCommandTree
+from bot.chat.format import NO_MENTIONS
+from bot.qa.feedback import FeedbackStore
+from bot.qa.service import NewsDesk
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COGS = (AskCog, LibraryCog, AdminCog, InfoCog, ChatCog, OwnerCog)
+
+
+def intents() -> discord.Intents:
+    """Guilds and messages, with message content (for mentions and thread follow-ups)."""
+    wanted = discord.Intents.default()
+    wanted.message_content = True
+    return wanted
+
+
+class NewsBot(commands.Bot):
+    """Slash commands and chat over a news archive; it never pings anyone."""
+
+    def __init__(self, desk: NewsDesk, settings: Settings, feedback: FeedbackStore) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            tree_cls=NewsCommandTree,
+        )
+        self.desk = desk
+        self.settings = settings
+        self.feedback = feedback
+
+    async def setup_hook(self) -> None:
+        for cog in COGS:
+            await self.add_cog(cog(self))
+        if self.settings.sync_commands:
+            guild_id = self.settings.dev_guild_id
+            synced = await self.sync_app_commands(discord.Object(guild_id) if guild_id else None)
+            log.info(
+                "synced %d commands %s",
+                len(synced),
+                f"to guild {guild_id}" if guild_id else "globally",
+            )
+
+    async def sync_app_commands(
+        self, guild: discord.abc.Snowflake | None = None
+    ) -> list[app_commands.AppCommand]:
+        """Publish the slash commands to one guild (at once) or globally (within the hour)."""
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def on_command_error(self, ctx: commands.Context, error: Exception, /) -> None:
+        if isinstance(error, commands.CommandNotFound):
+            return  # a mention that is a question, for the chat cog
+        await super().on_command_error(ctx, error)
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s (%s) in %d servers", self.user, self.user.id, len(self.guilds))

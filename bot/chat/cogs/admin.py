@@ -1,0 +1,116 @@
+"""/ingest and /forget: adding and removing articles, for members who may manage the server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import escape_markdown
+
+from bot.chat.cogs.library import ArticleKey, article_autocomplete, not_found
+from bot.chat.errors import InputError
+from bot.chat.format import NO_MENTIONS, ingest_embed, one_line, trim
+from ingest.sources import KINDS
+
+if TYPE_CHECKING:
+    from bot.chat.bot import NewsBot
+    from bot.qa.service import NewsDesk
+    from ingest.pipeline import IngestReport
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def ingest_upload(desk: NewsDesk, filename: str, data: bytes) -> IngestReport:
+    """Ingest an uploaded file through a temporary copy that keeps its name and extension."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
+        path = Path(folder) / Path(filename).name
+        path.write_bytes(data)
+        return desk.ingest([str(path)])
+
+
+def check_upload(attachment: discord.Attachment) -> None:
+    """Refuse files of a kind the archive cannot read, or too big to download."""
+    suffix = Path(attachment.filename).suffix.lower()
+    if suffix not in KINDS:
+        msg = f"I cannot read {suffix or 'files without an extension'}: upload {', '.join(KINDS)}."
+        raise InputError(msg)
+    if attachment.size > MAX_UPLOAD_BYTES:
+        msg = f"The file is {attachment.size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,}."
+        raise InputError(msg)
+
+
+def check_url(url: str) -> str:
+    """The url, if it is an http(s) address."""
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        msg = "Give a web address starting with http:// or https://."
+        raise InputError(msg)
+    return url
+
+
+class AdminCog(commands.Cog):
+    """Adds and removes articles; Manage Server only, checked here as well as by Discord."""
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="Add articles from a web page, a feed or an uploaded file.")
+    @app_commands.describe(
+        url="Address of an article, a page or an RSS/Atom feed",
+        attachment="A .md, .txt, .html, .json or .jsonl file of articles",
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def ingest(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 1, 2000] | None = None,
+        attachment: discord.Attachment | None = None,
+    ) -> None:
+        if (url is None) == (attachment is None):
+            msg = "Give either a `url` or an `attachment` (one of them)."
+            raise InputError(msg)
+        if attachment is not None:
+            check_upload(attachment)
+        target = check_url(url) if url is not None else attachment.filename
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        if attachment is not None:
+            data = await attachment.read()
+            report = await asyncio.to_thread(
+                ingest_upload, self.bot.desk, attachment.filename, data
+            )
+        else:
+            report = await asyncio.to_thread(self.bot.desk.ingest, [target])
+        log.info("%s ingested %s: %s", interaction.user.id, target, report.summary())
+        await interaction.followup.send(
+            embed=ingest_embed(report, target), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(description="Remove an article from the archive.")
+    @app_commands.describe(article="Start typing a title, then pick the article")
+    @app_commands.autocomplete(article=article_autocomplete)
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def forget(self, interaction: discord.Interaction, article: ArticleKey) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        try:
+            gone = await asyncio.to_thread(self.bot.desk.forget, article.strip())
+        except KeyError:
+            raise InputError(not_found(article)) from None
+        log.info("%s forgot article %s", interaction.user.id, gone.article_id)
+        title = escape_markdown(trim(one_line(gone.title), 200))
+        await interaction.followup.send(
+            f"Forgot **{title}** ({escape_markdown(trim(gone.outlet, 100))}, `{gone.article_id}`).",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
