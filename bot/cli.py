@@ -25,13 +25,20 @@ def _date(value: str) -> date:
 
 def read_queries(path: Path) -> list[str]:
     """Questions from a file: one per line, or a JSON array of objects with a "query" field."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read the queries file {path}: {getattr(exc, 'strerror', None) or exc}"
+        raise SystemExit(msg) from None
     if text.lstrip().startswith("["):
         try:
             items = json.loads(text)
         except json.JSONDecodeError as exc:
             msg = f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}"
             raise SystemExit(msg) from None
+        if any(isinstance(item, dict) and "query" not in item for item in items):
+            msg = f'{path}: every object in the JSON array needs a "query" field'
+            raise SystemExit(msg)
         return [item["query"] if isinstance(item, dict) else str(item) for item in items]
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -170,6 +177,18 @@ def cmd_run(args, settings: Settings) -> int:
     return run_bot(settings)
 
 
+def cmd_summarize(args, settings: Settings) -> int:
+    """Summarize an exported chat: topics, who took part, and the key messages."""
+    from bot.qa.chat_export import load_chat_export
+    from bot.qa.summarize import ChannelSummarizer, format_summary
+    from ingest.embed import Embedder
+
+    messages = load_chat_export(args.file)
+    summary = ChannelSummarizer(Embedder(settings.embedding_model)).summarize(messages)
+    print(format_summary(summary))
+    return 0
+
+
 def cmd_feedback(args, settings: Settings) -> int:
     """List the 👍/👎 votes given to answers in Discord, newest first."""
     from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
@@ -234,12 +253,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="start the Discord bot").set_defaults(func=cmd_run)
 
+    p = sub.add_parser("summarize", help="summarize an exported chat (JSON)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_summarize)
+
     p = sub.add_parser("feedback", help="list the votes given to answers in Discord")
     p.add_argument("--limit", type=int)
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("bench", help="benchmarks (make bench)")
-    p.add_argument("--only", choices=["ingest", "retrieval", "latency"], action="append")
+    p.add_argument(
+        "--only",
+        choices=["ingest", "retrieval", "latency", "keyword", "summaries"],
+        action="append",
+    )
     p.add_argument("--limit", type=int, help="use only the first N benchmark questions")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -33,7 +33,8 @@ def model_slug(name: str) -> str:
     """A short, collection-safe form of a model name ("BAAI/bge-small-en" -> "bge-small-en")."""
     base = Path(name.rstrip("/")).name or name
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", base).strip("-_")
-    return slug[:48] or "model"
+    # Chroma wants names that start and end with a letter or digit, even once cut to length.
+    return slug[:48].rstrip("-_") or "model"
 
 
 class Embedder(Embeddings):
@@ -48,16 +49,18 @@ class Embedder(Embeddings):
         """The SentenceTransformer, loaded on first use; never downloads."""
         from sentence_transformers import SentenceTransformer
 
+        hint = "set NEWSDESK_EMBEDDING_MODEL to a local sentence-transformers folder"
+        if not self.model_name.strip():
+            msg = f"embedding model {self.model_name!r} is not a model name; {hint}"
+            raise ModelUnavailable(msg)
         log.info("loading embedding model %s", self.model_name)
         try:
             return SentenceTransformer(
                 resolve_model(self.model_name), device=self.device, local_files_only=True
             )
-        except (OSError, ValueError) as exc:
-            msg = (
-                f"embedding model {self.model_name!r} is not available offline ({exc}); "
-                "set NEWSDESK_EMBEDDING_MODEL to a local sentence-transformers folder"
-            )
+        except Exception as exc:  # missing, incomplete or corrupt files all mean "unavailable"
+            reason = " ".join(f"{exc.__class__.__name__}: {exc}".split())
+            msg = f"embedding model {self.model_name!r} cannot be loaded offline ({reason}); {hint}"
             raise ModelUnavailable(msg) from exc
 
     @property

@@ -61,9 +61,14 @@ class ArticleIndex:
         return Chunker(self.embedder.tokenizer, self.embedder.max_tokens)
 
     def is_current(self, article: Article) -> bool:
-        """True when this exact article is already stored whole."""
+        """True when this exact article is already stored whole, vectors for this model included."""
         stored = self.keyword.article(article.article_id)
-        return bool(stored and stored.state == "ok" and stored.content_hash == article.content_hash)
+        if not (stored and stored.state == "ok" and stored.content_hash == article.content_hash):
+            return False
+        # The catalogue is shared by every model's collection: after a model change, or vectors
+        # lost from Chroma, the article must be embedded again.
+        wanted = self.keyword.chunk_ids(article.article_id)
+        return self.vectors.ids_for_article(article.article_id) == wanted
 
     def store(self, article: Article, chunks: list[Chunk], vectors) -> Outcome:
         """Store an article's chunks and vectors, replacing any older version of it."""
