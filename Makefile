@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bot.cli bench
+	$(PY) -m bot.load_bench
 
 bench-scale: $(STAMP)
 	$(PY) -m bot.cli bench --scale

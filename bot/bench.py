@@ -24,7 +24,7 @@ PAPER_ROWS = [
 
 def run_benchmarks(args) -> int:
     """Run the selected benchmark sections and print their figures."""
-    only = set(args.only or ["ingest", "retrieval", "latency"])
+    only = set(args.only or ["ingest", "retrieval", "latency", "keyword", "summaries"])
     corpus, queries = SHARED / "corpus.json", json.loads((SHARED / "queries_dev.json").read_text())
     if args.limit:
         queries = queries[: args.limit]
@@ -36,6 +36,14 @@ def run_benchmarks(args) -> int:
         bench_retrieval(desk, queries, corpus)
     if "latency" in only:
         bench_latency(desk, queries, corpus)
+    if "summaries" in only:
+        from bot.summary_bench import bench_summaries
+
+        bench_summaries()
+    if "keyword" in only:
+        from bot.keyword_bench import bench_keyword
+
+        bench_keyword(desk, queries)
     return 0
 
 

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     listen_channels: list[int] = Field(default_factory=list)
     ask_cooldown_seconds: float = 10.0
     view_timeout_seconds: float = Field(default=180.0, gt=0, le=900)  # buttons; tokens last 15 min
+    summarize_cooldown_seconds: float = 30.0  # per user, for /summarize; 0 turns it off
+    feed_poll_minutes: float = Field(default=30.0, gt=0, le=10_080)  # between feed/digest rounds
+    feed_timeout_seconds: float = Field(default=30.0, gt=0)  # reading one feed's document
+    feed_ingest_timeout_seconds: float = Field(default=600.0, gt=0)  # ingesting one feed
 
 
 def get_settings(**overrides) -> Settings:

@@ -11,9 +11,11 @@ from discord.ext import commands
 from bot.chat.cogs.admin import AdminCog
 from bot.chat.cogs.ask import AskCog
 from bot.chat.cogs.chat import ChatCog
+from bot.chat.cogs.feeds import FeedsCog
 from bot.chat.cogs.info import InfoCog
 from bot.chat.cogs.library import LibraryCog
 from bot.chat.cogs.owner import OwnerCog
+from bot.chat.cogs.summaries import SummariesCog
 from bot.chat.errors import NewsCommandTree
 from bot.chat.format import NO_MENTIONS
 from bot.qa.feedback import FeedbackStore
@@ -22,7 +24,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-COGS = (AskCog, LibraryCog, AdminCog, InfoCog, ChatCog, OwnerCog)
+COGS = (AskCog, LibraryCog, AdminCog, InfoCog, ChatCog, OwnerCog, SummariesCog, FeedsCog)
 
 
 def intents() -> discord.Intents:

@@ -7,17 +7,22 @@ embeds one message shows; paged messages swap pages (see `bot.chat.views`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
-from discord.utils import escape_markdown
+from discord.utils import escape_markdown, escape_mentions, format_dt
 
+from bot.qa.subscriptions import DAILY, WEEKLY, feed_wait
 from bot.qa.types import Answer, Citation, Passage
 from ingest.keyword import StoredArticle
 from ingest.pipeline import IngestReport
+
+if TYPE_CHECKING:
+    from bot.qa.subscriptions import Digest, Feed
+    from bot.qa.summarize import ChannelSummary, TopicSummary
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_LIMIT = 256
@@ -382,3 +387,155 @@ def help_embed(commands: Sequence[tuple[str, str]]) -> discord.Embed:
         "thread, and follow-ups in that thread need no mention."
     )
     return _embed("newsdesk help", "\n".join([*lines, "", chat]))
+
+
+# --- channel summaries ----------------------------------------------------------------------
+
+PEOPLE_SHOWN = 8
+SUMMARY_NOTE = "Bot messages and commands are skipped; no message text is kept."
+LLM_NOTE = "Topic lines written by a language model; links checked against the channel."
+_MESSAGE_REFS = re.compile(r"(?:https?://|www\.)\S+|\b\d{15,22}\b")
+_EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
+_LABEL_BREAKERS = str.maketrans("", "", "[]()<>*_~`|\\")
+
+
+def safe_name(name: str, limit: int = 80) -> str:
+    """A display name to show as plain text: no markdown, no mentions, on one line."""
+    return escape_markdown(escape_mentions(trim(one_line(name), limit))) or "someone"
+
+
+def topic_line(bullet: str) -> str:
+    """A topic's bullet as plain text: no links or message ids (they go in its own field)."""
+    text = _EMPTY_BRACKETS.sub("", _MESSAGE_REFS.sub("", bullet))
+    return escape_markdown(escape_mentions(one_line(text))) or "A topic"
+
+
+def topic_value(topic: TopicSummary, links: Mapping[str, str]) -> str:
+    """Who took part in a topic and links to its key messages (only those found in `links`)."""
+    people = [safe_name(p) for p in topic.participants[:PEOPLE_SHOWN]]
+    more = len(topic.participants) - PEOPLE_SHOWN
+    line = ", ".join(people) + (f" and {more} more" if more > 0 else "")
+    jumps = []
+    for message in topic.key_messages:
+        url = links.get(message.id)
+        if url:
+            label = one_line(message.author).translate(_LABEL_BREAKERS)[:40] or "message"
+            jumps.append(f"[{label}, {message.timestamp:%H:%M} UTC]({url})")
+    value = f"**People:** {line}"
+    if jumps:
+        value += "\n**Key messages:** " + " · ".join(jumps)
+    return trim(value, FIELD_VALUE_LIMIT)
+
+
+def summary_embed(
+    summary: ChannelSummary, place: str, links: Mapping[str, str], *, by_llm: bool = False
+) -> discord.Embed:
+    """A channel summary: its span, then per topic its line, its people and its key messages.
+
+    `links` maps the id of every message that was read to its jump url; a key message not in
+    it is not linked, so every link points at a real message of the summarized channel.
+    """
+    span = f"{format_dt(summary.first, 'f')} to {format_dt(summary.last, 'f')}"
+    head = f"**{summary.message_count}** messages from **{summary.participants}** people, {span}."
+    if not summary.topics:
+        head += "\nNo topic stands out: the messages are too scattered to group."
+    embed = _embed(f"Summary of {place}", head)
+    for number, topic in enumerate(summary.topics[:FIELDS_PER_EMBED], 1):
+        name = trim(f"{number}. {topic_line(topic.bullet)}", FIELD_NAME_LIMIT)
+        embed.add_field(name=name, value=topic_value(topic, links), inline=False)
+    embed.set_footer(text=f"{LLM_NOTE} {SUMMARY_NOTE}" if by_llm else SUMMARY_NOTE)
+    while len(embed) > EMBED_TOTAL_LIMIT and embed.fields:
+        embed.remove_field(-1)
+    return embed
+
+
+# --- feeds and digests ----------------------------------------------------------------------
+
+DIGEST_ARTICLES = 20
+FEED_NAME_LIMIT = 120
+DIGEST_TITLES = {DAILY: "Daily news digest", WEEKLY: "Weekly news digest"}
+
+
+def feed_status(feed: Feed, interval: float) -> str:
+    """How a feed's polls went: not yet, fine, or failing (why, and when it is tried again)."""
+    added = f"added <t:{int(feed.added_at)}:R> by <@{feed.added_by}>"
+    if feed.last_polled is None:
+        return f"⏳ not checked yet · {added}"
+    last = f"<t:{int(feed.last_polled)}:R>"
+    if not feed.failures:
+        return f"✅ checked {last} · {added}"
+    retry = int(feed.last_polled + feed_wait(feed.failures, interval))
+    times = "once" if feed.failures == 1 else f"{feed.failures} times in a row"
+    error = escape_markdown(trim(one_line(feed.last_error or "unknown error"), 300))
+    return f"⚠️ failed {times}, last {last}: {error}\nNext try <t:{retry}:R> · {added}"
+
+
+def feeds_embed(feeds: Sequence[Feed], digest: Digest | None, interval: float) -> discord.Embed:
+    """A guild's feeds with how their polls went (polled every `interval` s), and its digest.
+
+    Each feed's status is cut to its share of the 6000 characters an embed may hold.
+    """
+    head = f"Polled every {interval / 60:g} minutes; a failing feed waits longer each time."
+    if not feeds:
+        head += "\nNo feeds yet: add one with `/feeds add`."
+    embed = _embed(f"Feeds ({len(feeds)})", head)
+    shown = list(feeds[: FIELDS_PER_EMBED - 1])
+    names = [trim(feed.url, FEED_NAME_LIMIT) for feed in shown]
+    room = EMBED_TOTAL_LIMIT - 400 - len(embed) - sum(len(n) for n in names)
+    share = max(min(room // max(len(shown), 1), FIELD_VALUE_LIMIT), 60)
+    for feed, name in zip(shown, names, strict=True):
+        embed.add_field(name=name, value=trim(feed_status(feed, interval), share))
+    embed.add_field(name="Digest", value=digest_line(digest), inline=False)
+    return embed
+
+
+def digest_line(digest: Digest | None) -> str:
+    """What a guild's digest does, in one line."""
+    if digest is None:
+        return "None: start one with `/digest set`."
+    only = f", only {escape_markdown(trim(digest.source, 100))}" if digest.source else ""
+    return (
+        f"{digest.every.capitalize()} in <#{digest.channel_id}>{only}; "
+        f"last <t:{int(digest.last_sent)}:R>."
+    )
+
+
+def digest_article_line(article: StoredArticle) -> str:
+    """One line of a digest: the linked headline, its outlet and its date."""
+    title = escape_markdown(trim(one_line(article.title) or "Untitled", LIST_TITLE_LIMIT))
+    link = _link(article.url, title)
+    outlet = escape_markdown(trim(article.outlet or "unknown outlet", 60))
+    return f"• **{link or title}** — {outlet}, {_day(article.published)}"
+
+
+def digest_embed(
+    articles: Sequence[StoredArticle], every: str, source: str | None, since: float
+) -> discord.Embed:
+    """A digest of the articles ingested since `since` (unix time), one line each."""
+    title = DIGEST_TITLES.get(every, "News digest")
+    if source:
+        title += f": {one_line(source)}"
+    count = len(articles)
+    lines = [f"{count} new article{'s' if count != 1 else ''} since <t:{int(since)}:f>.", ""]
+    shown = 0
+    budget = DESCRIPTION_LIMIT - len(lines[0]) - 80
+    for article in articles[:DIGEST_ARTICLES]:
+        line = digest_article_line(article)
+        if budget - len(line) - 1 < 0:
+            break
+        lines.append(line)
+        budget -= len(line) + 1
+        shown += 1
+    if shown < count:
+        lines.append(f"…and {count - shown} more: see `/sources`.")
+    return _embed(title, "\n".join(lines))
+
+
+def feed_choices(urls: Sequence[str], current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 feed addresses containing what was typed (a long one is cut to 100 characters)."""
+    typed = current.strip().lower()
+    return [
+        app_commands.Choice(name=trim(url, CHOICE_LIMIT), value=url[:CHOICE_LIMIT])
+        for url in urls
+        if typed in url.lower()
+    ][:CHOICES_LIMIT]

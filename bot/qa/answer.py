@@ -6,38 +6,28 @@ import math
 import re
 from dataclasses import dataclass
 
-from bot.qa.query import QueryPlan, content_terms
+from bot.qa.query import QueryPlan, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
 MAX_SENTENCES = 4
 PER_PASSAGE = 2
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.18
+MIN_GAIN = 0.04
+CORROBORATION = 0.5
 NOT_FOUND = "I could not find that in the articles."
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
+    """A sentence of a retrieved passage and the question terms it holds."""
 
     passage_rank: int
+    article_id: str
     index: int
     text: str
-    coverage: float
-    score: float
-
-
-def stem(word: str) -> str:
-    """A crude stem so "summits" meets "summit" and "reported" meets "report"."""
-    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def stems(text: str) -> set[str]:
-    """Stems of the meaningful words of text."""
-    return {stem(w) for w in content_terms(text)}
+    terms: frozenset[str]
+    title_terms: frozenset[str]
 
 
 class ExtractiveAnswerer:
@@ -53,30 +43,70 @@ class ExtractiveAnswerer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
         weights = _term_weights(plan, passages)
         candidates = [c for rank, p in enumerate(passages) for c in _candidates(rank, p, weights)]
-        best = max((c.coverage for c in candidates), default=0.0)
-        if best < self.min_coverage:
+        chosen, coverage = self._choose(candidates, weights)
+        if coverage < self.min_coverage:
             return not_found(question, passages)
-        chosen = self._choose(candidates)
         return compose(question, passages, chosen)
 
-    def _choose(self, candidates: list[Candidate]) -> list[Candidate]:
-        """The best sentences, at most PER_PASSAGE from one passage, in reading order."""
+    def _choose(
+        self, candidates: list[Candidate], weights: dict[str, float]
+    ) -> tuple[list[Candidate], float]:
+        """Sentences that together cover the question best, and the share they cover.
+
+        Each pick adds the sentence that covers the most of what is still uncovered, so a
+        question about two things gets a sentence on each.
+        """
+        total = sum(weights.values()) or 1.0
+        covered: set[str] = set()
         chosen: list[Candidate] = []
         per_passage: dict[int, int] = {}
-        best = max(c.score for c in candidates)
-        for cand in sorted(candidates, key=lambda c: c.score, reverse=True):
-            if len(chosen) == self.max_sentences or cand.score < best * 0.6:
+        while len(chosen) < self.max_sentences:
+            best, best_score = None, MIN_GAIN
+            for cand in candidates:
+                if cand in chosen or per_passage.get(cand.passage_rank, 0) >= PER_PASSAGE:
+                    continue
+                gain = sum(weights[t] for t in cand.terms - covered) / total
+                context = sum(weights[t] for t in cand.title_terms - covered) / total
+                score = gain + 0.25 * context + 0.1 / (1 + cand.passage_rank) if gain else 0
+                if score > best_score:
+                    best, best_score = cand, score
+            if best is None:
                 break
-            if per_passage.get(cand.passage_rank, 0) < PER_PASSAGE:
-                per_passage[cand.passage_rank] = per_passage.get(cand.passage_rank, 0) + 1
-                chosen.append(cand)
-        return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
+            chosen.append(best)
+            covered |= best.terms
+            per_passage[best.passage_rank] = per_passage.get(best.passage_rank, 0) + 1
+        coverage = sum(weights[t] for t in covered) / total
+        chosen += self._corroborating(candidates, chosen, weights)
+        return sorted(chosen, key=lambda c: (c.passage_rank, c.index)), coverage
+
+    def _corroborating(
+        self,
+        candidates: list[Candidate],
+        chosen: list[Candidate],
+        weights: dict[str, float],
+    ) -> list[Candidate]:
+        """Sentences from other articles that answer as much of the question on their own."""
+        total = sum(weights.values()) or 1.0
+
+        def own(cand: Candidate) -> float:
+            return sum(weights[t] for t in cand.terms) / total
+
+        bar = CORROBORATION * max((own(c) for c in chosen), default=1.0)
+        cited = {c.article_id for c in chosen}
+        extra: list[Candidate] = []
+        for cand in sorted(candidates, key=own, reverse=True):
+            if len(chosen) + len(extra) >= self.max_sentences or own(cand) < bar:
+                break
+            if cand.article_id not in cited:
+                cited.add(cand.article_id)
+                extra.append(cand)
+        return extra
 
 
 def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
     """Question stems weighted by rarity among the passages; names and phrases count double."""
-    terms = {stem(t) for t in plan.terms}
-    named = {stem(w) for p in plan.phrases for w in content_terms(p)}
+    terms = stems(" ".join(plan.terms))
+    named = {w for p in plan.phrases for w in stems(p)}
     texts = [stems(p.text) for p in passages] or [set()]
     weights = {}
     for term in terms | named:
@@ -86,18 +116,15 @@ def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
 
 
 def _candidates(rank: int, passage: Passage, weights: dict[str, float]) -> list[Candidate]:
-    """Every sentence of a passage with its share of the question's weight it covers."""
-    total = sum(weights.values()) or 1.0
-    title_terms = stems(passage.title)
+    """Every sentence of a passage with the question terms in it and in its title."""
+    title = frozenset(t for t in stems(passage.title) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
         words = stems(sentence)
         if len(words) < 3:
             continue
-        covered = sum(w for t, w in weights.items() if t in words)
-        in_title = sum(w for t, w in weights.items() if t in title_terms and t not in words)
-        coverage = (covered + 0.5 * in_title) / total
-        out.append(Candidate(rank, i, sentence, coverage, coverage + 0.15 / (1 + rank)))
+        terms = frozenset(t for t in words if t in weights)
+        out.append(Candidate(rank, passage.article_id, i, sentence, terms, title - terms))
     return out
 
 
@@ -153,7 +180,9 @@ def _extend_quote(cite: Citation, excerpt: str) -> Citation:
     )
 
 
-def not_found(question: str, passages: list[Passage], limit: int = 3) -> Answer:
+def not_found(
+    question: str, passages: list[Passage], limit: int = 3, reason: str | None = None
+) -> Answer:
     """The answer that says the articles do not hold it, naming the closest sources."""
     closest: list[Citation] = []
     seen = set()
@@ -163,7 +192,7 @@ def not_found(question: str, passages: list[Passage], limit: int = 3) -> Answer:
         seen.add(passage.article_id)
         first = split_sentences(passage.text)[:1]
         closest.append(citation(len(closest) + 1, passage, first[0] if first else ""))
-    text = NOT_FOUND
+    text = f"{NOT_FOUND} {reason}" if reason else NOT_FOUND
     if closest:
         text += (
             " The closest sources are: "

@@ -196,6 +196,66 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-Z]{2,}|[A-Z]\.))+")
 
 
+# Outlets a question may name; one that the index does not hold cannot back an answer.
+WELL_KNOWN_OUTLETS = (
+    "ABC News",
+    "Al Jazeera",
+    "AP News",
+    "Associated Press",
+    "Axios",
+    "BBC",
+    "Bloomberg",
+    "Business Insider",
+    "BuzzFeed",
+    "CBS News",
+    "CNBC",
+    "CNET",
+    "CNN",
+    "Daily Mail",
+    "Der Spiegel",
+    "ESPN",
+    "Financial Times",
+    "Forbes",
+    "Fortune",
+    "Fox News",
+    "Gizmodo",
+    "HuffPost",
+    "Le Monde",
+    "Los Angeles Times",
+    "Mashable",
+    "NBC News",
+    "NPR",
+    "New York Post",
+    "Newsweek",
+    "Politico",
+    "Reuters",
+    "Rolling Stone",
+    "Sky News",
+    "Sky Sports",
+    "TechCrunch",
+    "The Atlantic",
+    "The Economist",
+    "The Guardian",
+    "The Hill",
+    "The Independent",
+    "The New York Times",
+    "The New Yorker",
+    "The Telegraph",
+    "The Times",
+    "The Verge",
+    "The Wall Street Journal",
+    "The Washington Post",
+    "Time magazine",
+    "USA Today",
+    "Vox",
+    "Wall Street Journal",
+    "Washington Post",
+    "Wired",
+    "Yahoo News",
+    "ZDNet",
+)
+
+
 @dataclass(frozen=True)
 class DateWindow:
     """A span of days a question points at, and how: on/in it, before it or after it."""
@@ -230,17 +290,36 @@ class QueryPlan:
     phrases: tuple[str, ...]
     outlets: tuple[OutletMention, ...] = ()
     dates: tuple[DateWindow, ...] = field(default_factory=tuple)
+    missing_outlets: tuple[str, ...] = ()
 
     def match_expression(self) -> str:
-        """An FTS5 MATCH expression: phrases and terms, any of them."""
-        parts = [f'"{p}"' for p in self.phrases] + [f'"{t}"' for t in self.terms]
-        return " OR ".join(dict.fromkeys(parts))
+        """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
+        parts = [fts_string(p) for p in (*self.phrases, *self.terms)]
+        return " OR ".join(dict.fromkeys(p for p in parts if p != '""'))
+
+
+def fts_string(text: str) -> str:
+    """Text as one FTS5 string: quotes doubled, NULs (which end FTS5's parse) removed."""
+    return '"' + text.replace("\x00", "").replace('"', '""') + '"'
 
 
 def content_terms(text: str) -> list[str]:
     """Lower-cased words of text that carry meaning (no stopwords, no one-letter words)."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
     return [w for w in words if len(w) > 1 and w not in STOPWORDS and '"' not in w]
+
+
+def stem(word: str) -> str:
+    """A crude stem so "summits" meets "summit" and "reported" meets "report"."""
+    for suffix in ("'s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> set[str]:
+    """Stems of the meaningful words of text."""
+    return {stem(w) for w in content_terms(text)}
 
 
 class OutletMatcher:
@@ -257,6 +336,12 @@ class OutletMatcher:
             re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])", re.I)
             if ordered
             else None
+        )
+
+    def knows(self, name: str) -> bool:
+        """True when name is one of the outlets, or a short form of one."""
+        return name.lower() in self._aliases or any(
+            name.lower() in alias for alias in self._aliases
         )
 
     def find(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -298,7 +383,17 @@ def plan_query(
         phrases=tuple(dict.fromkeys(p.lower() for p in phrases if content_terms(p))),
         outlets=_outlet_mentions(question, mentions),
         dates=tuple(find_dates(question, today or date.today())),
+        missing_outlets=tuple(missing_outlets(rest, outlets)) if outlets else (),
     )
+
+
+def missing_outlets(text: str, outlets: OutletMatcher) -> list[str]:
+    """Well-known outlets the text names that the index holds no article from."""
+    found = []
+    for name in WELL_KNOWN_OUTLETS:
+        if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) and not outlets.knows(name):
+            found.append(name)
+    return [n for n in found if not any(n != other and n in other for other in found)]
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:

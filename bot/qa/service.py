@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 
-from bot.qa.answer import ExtractiveAnswerer
+from bot.qa.answer import ExtractiveAnswerer, not_found
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
 from ingest.index import ArticleIndex
@@ -76,6 +76,11 @@ class NewsDesk:
         self.index.require_articles()
         plan = self.retriever.plan(question)
         passages = self.retriever.retrieve(question, k, self.filters(since, until, source), plan)
+        if plan.missing_outlets:
+            names = ", ".join(plan.missing_outlets)
+            return not_found(
+                question, passages, reason=f"The archive holds no articles from {names}."
+            )
         extractive = self.answerer.answer(question, plan, passages)
         if self.llm_answerer is None or not passages:
             return extractive

@@ -119,5 +119,5 @@ async def test_owner_syncs_commands_globally(fake_discord: FakeDiscord, newsbot)
     )
 
     assert refused["content"] == "Only the bot's owner can do that."
-    assert done["content"] == "Synced 8 commands globally (may take a while to appear)."
-    assert len(fake_discord.synced_commands()) == 8
+    assert done["content"] == "Synced 12 commands globally (may take a while to appear)."
+    assert len(fake_discord.synced_commands()) == 12

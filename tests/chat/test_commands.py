@@ -8,7 +8,20 @@ from tests.chat.helpers import DEFERRED, EPHEMERAL, MESSAGE, components, field_n
 from tests.fake_discord import FakeDiscord
 
 QUESTION = "What did Putin say about the Geneva summit?"
-COMMANDS = {"ask", "search", "sources", "article", "ingest", "forget", "stats", "help"}
+COMMANDS = {
+    "ask",
+    "search",
+    "sources",
+    "article",
+    "ingest",
+    "forget",
+    "stats",
+    "help",
+    "summarize",
+    "feeds",
+    "digest",
+    "Summarize from here",
+}
 MANAGE_GUILD = 1 << 5
 
 

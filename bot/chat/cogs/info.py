@@ -33,7 +33,7 @@ class InfoCog(commands.Cog):
         commands_ = sorted(
             (c.name, c.description + (" (Manage Server only)" if c.default_permissions else ""))
             for c in self.bot.tree.get_commands()
-            if isinstance(c, app_commands.Command)
+            if isinstance(c, app_commands.Command | app_commands.Group)
         )
         await interaction.followup.send(
             embed=help_embed(commands_), ephemeral=True, allowed_mentions=NO_MENTIONS

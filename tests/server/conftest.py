@@ -1,0 +1,130 @@
+"""Fixtures for server mode: a real `chroma run` server per module, and a desk that uses it.
+
+The `desk` fixture here replaces the embedded one of tests/chat, so `start_bot` and `newsbot`
+(imported from there) start a NewsBot over a desk whose vectors live in the Chroma server.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.compose import build_desk
+from bot.qa.service import NewsDesk
+from bot.settings import Settings
+from tests.chat.conftest import SAMPLES, newsbot, start_bot
+
+__all__ = [
+    "HOST",
+    "ChromaServer",
+    "chroma_server",
+    "desk",
+    "newsbot",
+    "server_settings",
+    "start_bot",
+]
+
+HOST = "127.0.0.1"
+CHROMA = Path(sys.executable).with_name("chroma")
+START_TIMEOUT = 60.0  # seconds; the server is up in ~2 s, more on a loaded machine
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class ChromaServer:
+    """A real `chroma run` on the loopback; it can be stopped and started again in place."""
+
+    def __init__(self, path: Path, port: int, log_path: Path) -> None:
+        self.path = path
+        self.port = port
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> None:
+        """Start the server on its port and path; return once its heartbeat answers."""
+        if not CHROMA.exists():
+            pytest.fail(f"no chroma CLI at {CHROMA}: install the project with `make test`")
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [CHROMA, "run", "--path", str(self.path), "--host", HOST, "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"chroma exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"chroma did not answer within {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Terminate the server and wait until it has exited (killed after 10 s)."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 20) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A `chroma run` server on a free loopback port with a fresh path, for one test module."""
+    folder = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(folder / "data", free_port(), folder / "chroma.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def server_settings(server: ChromaServer, data_dir: Path, **overrides) -> Settings:
+    """Settings for server mode: the catalogue in data_dir, the vectors in the server."""
+    return Settings(
+        _env_file=None, data_dir=data_dir, chroma_host=HOST, chroma_port=server.port, **overrides
+    )
+
+
+@pytest.fixture(scope="module")
+def desk(
+    chroma_server: ChromaServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NewsDesk]:
+    """A real NewsDesk over the ten sample articles, with its vectors in the Chroma server."""
+    desk = build_desk(server_settings(chroma_server, tmp_path_factory.mktemp("server-archive")))
+    report = desk.ingest([str(SAMPLES)])
+    assert report.added == 10, report.summary()
+    yield desk
+    desk.index.close()
