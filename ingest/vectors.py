@@ -22,9 +22,11 @@ def collection_name(model_slug: str) -> str:
 
 def chroma_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that mean the Chroma store cannot be reached or written."""
+    import httpx
     from chromadb.errors import ChromaError
 
-    return (ChromaError, ConnectionError, OSError, RuntimeError, ValueError)
+    # A Chroma server that is down or restarting raises httpx errors (ConnectError, ReadError...).
+    return (ChromaError, httpx.HTTPError, ConnectionError, OSError, RuntimeError, ValueError)
 
 
 class VectorStore:
@@ -33,18 +35,24 @@ class VectorStore:
     def __init__(self, client, model_slug: str) -> None:
         self.client = client
         self.name = collection_name(model_slug)
-        self.collection = self._call(
-            "open",
-            lambda: client.get_or_create_collection(
+        self._collection = None
+        self._call("open", lambda: self.collection)
+
+    @property
+    def collection(self):
+        """The collection, fetched again after a failure (a restarted server may have a new one)."""
+        if self._collection is None:
+            self._collection = self.client.get_or_create_collection(
                 self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            ),
-        )
+            )
+        return self._collection
 
     def _call(self, what: str, action):
         """Run a Chroma call; any failure to reach or write it becomes IndexUnavailable."""
         try:
             return action()
         except chroma_errors() as exc:
+            self._collection = None
             msg = f"the vector store could not {what} ({exc.__class__.__name__}: {exc})"
             raise IndexUnavailable(msg) from exc
 
@@ -90,7 +98,7 @@ class VectorStore:
 
     def count(self) -> int:
         """Number of vectors."""
-        return self._call("count", self.collection.count)
+        return self._call("count", lambda: self.collection.count())
 
     def search(self, vector, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the nearest chunks, best first."""
