@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from bot.qa.query import QueryPlan, stems
+from bot.qa.query import STOPWORDS, QueryPlan, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -15,6 +16,9 @@ PER_PASSAGE = 2
 MIN_COVERAGE = 0.18
 MIN_GAIN = 0.04
 CORROBORATION = 0.5
+NAME_SUPPORT = 0.8  # e.g. named in the first and a later passage
+WH_QUESTION = re.compile(r"^\s*(who|whom|whose|which|what)\b", re.I)
+NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b")
 NOT_FOUND = "I could not find that in the articles."
 
 
@@ -46,7 +50,25 @@ class ExtractiveAnswerer:
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
             return not_found(question, passages)
+        name = likely_answer_name(question, passages)
+        if name:
+            chosen = self._naming(name, candidates, chosen, weights)
         return compose(question, passages, chosen)
+
+    def _naming(
+        self,
+        name: str,
+        candidates: list[Candidate],
+        chosen: list[Candidate],
+        weights: dict[str, float],
+    ) -> list[Candidate]:
+        """The chosen sentences, making sure one of them names the likely answer."""
+        naming = [c for c in candidates if name in c.text]
+        if not naming or any(name in c.text for c in chosen):
+            return chosen
+        best = max(naming, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
+        kept = chosen[: self.max_sentences - 1]
+        return sorted([best, *kept], key=lambda c: (c.passage_rank, c.index))
 
     def _choose(
         self, candidates: list[Candidate], weights: dict[str, float]
@@ -101,6 +123,39 @@ class ExtractiveAnswerer:
                 cited.add(cand.article_id)
                 extra.append(cand)
         return extra
+
+
+def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
+    """For a who/what/which question, the name most passages share that the question lacks.
+
+    Names are grouped by their last word, so "Sam Bankman-Fried" and "Bankman-Fried" count
+    together; the longest common form is returned.
+    """
+    if not WH_QUESTION.match(question):
+        return None
+    asked = stems(question)
+    support: dict[str, float] = {}
+    forms: dict[str, Counter] = {}
+    for rank, passage in enumerate(passages):
+        for name in {_trim_name(n) for n in NAME.findall(passage.text)}:
+            if not name or stems(name) & asked or name in passage.outlet:
+                continue
+            key = name.split()[-1]
+            forms.setdefault(key, Counter())[name] += 1
+            support[key] = support.get(key, 0.0) + 1.0 / (1 + rank)
+    best = max(support.items(), key=lambda kv: kv[1], default=None)
+    if not best or best[1] < NAME_SUPPORT:
+        return None
+    variants = forms[best[0]]
+    return max(variants, key=lambda v: (len(v.split()) > 1, variants[v]))
+
+
+def _trim_name(name: str) -> str:
+    """A matched name without leading ordinary words ("Did Altman" -> "Altman")."""
+    words = name.split()
+    while words and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
