@@ -268,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
     )
     p.add_argument("--limit", type=int, help="use only the first N benchmark questions")
+    p.add_argument("--articles", type=int, help="ingest only the first N corpus articles")
     p.set_defaults(func=cmd_bench)
     return parser
 

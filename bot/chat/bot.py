@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import discord
 from discord import app_commands
@@ -50,6 +52,11 @@ class NewsBot(commands.Bot):
         self.feedback = feedback
 
     async def setup_hook(self) -> None:
+        # Model and index calls run in threads (asyncio.to_thread). As many threads as cores
+        # keep the CPU busy without starving the event loop's own thread of the GIL.
+        self.loop.set_default_executor(
+            ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="newsdesk")
+        )
         for cog in COGS:
             await self.add_cog(cog(self))
         if self.settings.sync_commands:
