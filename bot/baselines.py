@@ -49,7 +49,10 @@ class TutorialBaseline:
             store = Chroma(
                 client=client, collection_name=TUTORIAL_COLLECTION, embedding_function=embedder
             )
-            store.add_documents(chunks, ids=[str(i) for i in range(len(chunks))])
+            step = client.get_max_batch_size()
+            for start in range(0, len(chunks), step):
+                batch = chunks[start : start + step]
+                store.add_documents(batch, ids=[str(start + i) for i in range(len(batch))])
         texts = [c.page_content for c in chunks]
         keyword = sqlite3.connect(":memory:")
         keyword.execute("CREATE VIRTUAL TABLE t USING fts5(text)")
