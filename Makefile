@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(PY) -m bot.load_bench
 
 bench-scale: $(STAMP)
-	$(PY) -m bot.cli bench --scale
+	$(PY) -m bot.scale_bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

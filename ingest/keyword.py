@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 CREATE TABLE IF NOT EXISTS chunks (
     rowid      INTEGER PRIMARY KEY,
     chunk_id   TEXT UNIQUE NOT NULL,
@@ -44,6 +45,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 """
 TITLE_WEIGHT = 2.0
 TEXT_WEIGHT = 1.0
+SMALL_FILTER_SHARE = 0.05  # a search filter admitting at most this share of chunks is applied
+FILTER_POOL = 2000  # before scoring; a broader one, to at most this many of the best matches
 PENDING, STORED = "pending", "ok"
 
 
@@ -91,6 +94,7 @@ class KeywordIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._counts: tuple[tuple[int, int], dict[str, object]] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -241,7 +245,21 @@ class KeywordIndex:
         return [r[0] for r in rows]
 
     def counts(self) -> dict[str, object]:
-        """Numbers of articles, chunks and outlets, and the date range."""
+        """Numbers of articles, chunks and outlets, and the date range; re-read after a write."""
+        if self.db.in_transaction:
+            return self._count()
+        version = self._version()
+        if self._counts is None or self._counts[0] != version:
+            self._counts = (version, self._count())
+        return dict(self._counts[1])
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever this or any other connection changes the database."""
+        other = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return other, self.db.total_changes
+
+    def _count(self) -> dict[str, object]:
+        """counts(), read from the tables (full scans: tens of ms at a million chunks)."""
         articles, first, last = self.db.execute(
             "SELECT COUNT(*), MIN(published), MAX(published) FROM articles"
         ).fetchone()
@@ -257,18 +275,58 @@ class KeywordIndex:
         }
 
     def search(self, match: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
-        """(chunk_id, BM25 score) for an FTS5 MATCH expression, best first."""
+        """(chunk_id, BM25 score) for an FTS5 MATCH expression, best first.
+
+        FTS5 scores every matching row, so a filter admitting few chunks is applied before
+        scoring, and a broad one to a pool of the best unfiltered rows (exact once the pool
+        holds k admitted rows; otherwise every match is joined and filtered).
+        """
         if not match:
             return []
         where, args = _filter_sql(filters)
-        rows = self.db.execute(
-            "SELECT c.chunk_id, -bm25(chunks_fts, ?, ?) AS score FROM chunks_fts "
-            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "JOIN articles a ON a.article_id = c.article_id "
-            f"WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?",
-            (TITLE_WEIGHT, TEXT_WEIGHT, match, *args, TITLE_WEIGHT, TEXT_WEIGHT, k),
-        ).fetchall()
+        if not where:
+            return self._rows(_RANKED.format(where=""), (match, k, k))
+        admitted = self.db.execute(
+            f"SELECT COALESCE(SUM(a.chunk_count), 0) FROM articles a WHERE 1{where}", args
+        ).fetchone()[0]
+        total = self.counts()["chunks"]
+        if admitted <= SMALL_FILTER_SHARE * total:
+            return self._rows(_WITHIN.format(where=where), (match, *args, k)) if admitted else []
+        pool = min(FILTER_POOL, 3 * k * total // admitted)
+        found = self._rows(_RANKED.format(where=where), (match, pool, *args, k))
+        if len(found) == k:
+            return found
+        joined = _JOINED.format(where=where)
+        return self._rows(joined, (match, *args, TITLE_WEIGHT, TEXT_WEIGHT, k))
+
+    def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
+        """(chunk_id, score) rows of a search query, the column weights bound first."""
+        rows = self.db.execute(sql, (TITLE_WEIGHT, TEXT_WEIGHT, *args)).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+
+# The k best of the pool best matches that pass the filter (filter "" for none).
+_RANKED = (
+    "SELECT c.chunk_id, -f.score FROM (SELECT rowid, bm25(chunks_fts, ?, ?) AS score "
+    "FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f "
+    "JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.article_id = c.article_id "
+    "WHERE 1{where} ORDER BY f.score LIMIT ?"
+)
+# Only admitted rows are scored. The "+" keeps SQLite from handing the IN list to FTS5 as
+# rowid lookups, each of which would redo BM25's statistics (minutes at a million chunks).
+_WITHIN = (
+    "SELECT c.chunk_id, -f.score FROM (SELECT rowid, bm25(chunks_fts, ?, ?) AS score "
+    "FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT c.rowid FROM chunks c "
+    "JOIN articles a USING(article_id) WHERE 1{where}) ORDER BY score LIMIT ?) f "
+    "JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score"
+)
+# Every match joined and filtered: the fallback.
+_JOINED = (
+    "SELECT c.chunk_id, -bm25(chunks_fts, ?, ?) AS score FROM chunks_fts "
+    "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+    "JOIN articles a ON a.article_id = c.article_id "
+    "WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?"
+)
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list]:

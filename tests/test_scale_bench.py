@@ -2,6 +2,9 @@
 
 import re
 
+import pytest
+import torch
+
 from bot import scale_bench
 from bot.compose import build_index
 from bot.settings import Settings
@@ -20,12 +23,22 @@ FIGURES = {
 }
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Embed on one thread: on a busy two-core machine, two threads wait on each other."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def run(capsys, *args: str) -> str:
     """The benchmark's printed report for these options."""
-    assert scale_bench.main(["--chunks", str(CHUNKS), "--questions", "4", *args]) == 0
+    assert scale_bench.main(["--chunks", str(CHUNKS), "--questions", "3", *args]) == 0
     return capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("one_torch_thread")
 def test_builds_exactly_n_chunks_prints_every_figure_then_reuses(tmp_path, capsys):
     """Both stores hold exactly N chunks, every figure is printed, and a second run reuses them."""
     out = run(capsys, "--dir", str(tmp_path))
