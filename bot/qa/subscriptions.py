@@ -8,7 +8,6 @@ Nothing here imports discord.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import feedparser
 import httpx
 
+from bot.qa.sqlite_store import open_store
 from ingest.article import SourceError
 from ingest.keyword import StoredArticle
 from ingest.pipeline import IngestReport
@@ -169,13 +169,8 @@ class Subscriptions:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(SCHEMA)
+        self._db = open_store(path, SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
