@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from bot.qa.sqlite_store import open_store
+from bot.qa.sqlite_store import SqliteStore
 
 FEEDBACK_FILE = "feedback.sqlite3"
 UP, DOWN = 1, -1
@@ -38,21 +36,13 @@ class Vote:
     voted_at: float
 
 
-class FeedbackStore:
+class FeedbackStore(SqliteStore):
     """Votes on answers; a user's later vote on the same message replaces the earlier one.
 
     Safe to call from several threads (the bot records votes through `asyncio.to_thread`).
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = open_store(path, SCHEMA)
-
-    def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()
+    schema = SCHEMA
 
     def record(
         self, user_id: int, question: str, answer_text: str, vote: int, message_id: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 
@@ -15,3 +16,19 @@ def open_store(path: Path, schema: str) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout=10000")
     db.executescript(schema)
     return db
+
+
+class SqliteStore:
+    """A store on one SQLite file, safe to call from several threads through its lock."""
+
+    schema = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = open_store(path, self.schema)
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()

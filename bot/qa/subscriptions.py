@@ -8,16 +8,14 @@ Nothing here imports discord.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import feedparser
 import httpx
 
-from bot.qa.sqlite_store import open_store
+from bot.qa.sqlite_store import SqliteStore
 from ingest.article import SourceError
 from ingest.keyword import StoredArticle
 from ingest.pipeline import IngestReport
@@ -164,18 +162,10 @@ def short_error(text: str) -> str:
 # --- the store ---------------------------------------------------------------------------------
 
 
-class Subscriptions:
+class Subscriptions(SqliteStore):
     """Feeds per guild and one digest per guild, on disk; safe to call from several threads."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = open_store(path, SCHEMA)
-
-    def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()
+    schema = SCHEMA
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:

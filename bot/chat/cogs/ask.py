@@ -11,11 +11,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.chat.autocomplete import outlet_autocomplete
 from bot.chat.errors import InputError
-from bot.chat.format import answer_pages, outlet_choices, search_pages
+from bot.chat.format import answer_pages, search_pages
 from bot.chat.views import AnswerView, Paginator, send_paged
 from bot.qa.service import MAX_QUESTION_CHARS
-from ingest.errors import NewsdeskError
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
@@ -110,12 +110,7 @@ class AskCog(commands.Cog):
     async def source_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            outlets = await asyncio.to_thread(self.bot.desk.outlets)
-        except NewsdeskError as exc:
-            log.info("no outlets to offer: %s", exc)
-            return []
-        return outlet_choices(outlets, current)
+        return await outlet_autocomplete(self.bot.desk, current)
 
     @app_commands.command(description="Find the passages of the archive that match your words.")
     @app_commands.describe(query="Words, names or a question")

@@ -22,6 +22,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from discord.utils import escape_markdown
 
+from bot.chat.autocomplete import outlet_autocomplete
 from bot.chat.cogs.admin import check_url
 from bot.chat.errors import InputError
 from bot.chat.format import (
@@ -30,7 +31,6 @@ from bot.chat.format import (
     digest_embed,
     feed_choices,
     feeds_embed,
-    outlet_choices,
     trim,
 )
 from bot.qa.subscriptions import (
@@ -363,12 +363,7 @@ class FeedsCog(commands.Cog):
     async def source_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            outlets = await asyncio.to_thread(self.bot.desk.outlets)
-        except NewsdeskError as exc:
-            log.info("no outlets to offer: %s", exc)
-            return []
-        return outlet_choices(outlets, current)
+        return await outlet_autocomplete(self.bot.desk, current)
 
     @digest.command(name="off", description="Stop this server's digest.")
     @app_commands.checks.has_permissions(manage_guild=True)
