@@ -80,12 +80,12 @@ def bench_ingest(corpus: Path, settings: Settings, articles: int | None = None) 
 
 def _indexed_embed_texts(desk) -> list[str]:
     """The exact strings the pipeline embedded, rebuilt from the catalogue."""
-    from ingest.index import _as_chunk
+    from ingest.index import as_chunk
 
     chunker = desk.index.chunker()
     keyword: KeywordIndex = desk.index.keyword
     stored = keyword.chunks(keyword.chunk_ids())
-    return [_as_chunk(s, chunker).embed_text for s in stored.values()]
+    return [as_chunk(s, chunker).embed_text for s in stored.values()]
 
 
 def bench_retrieval(desk, queries: list[dict], corpus: Path) -> None:

@@ -136,11 +136,11 @@ class ArticleIndex:
         chunker = self.chunker()
         for start in range(0, len(chunk_ids), 256):
             batch = [stored[i] for i in chunk_ids[start : start + 256]]
-            chunks = [_as_chunk(s, chunker) for s in batch]
+            chunks = [as_chunk(s, chunker) for s in batch]
             self.vectors.upsert(chunks, self.embedder.encode([c.embed_text for c in chunks]))
 
 
-def _as_chunk(stored, chunker: Chunker) -> Chunk:
+def as_chunk(stored, chunker: Chunker) -> Chunk:
     """Rebuild a Chunk from the catalogue, to embed it again."""
     art = stored.article
     article = Article(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.chat.errors import explain, reply_privately
-from bot.chat.format import NO_MENTIONS
+from bot.chat.format import NO_MENTIONS, answer_pages
 from bot.qa.feedback import DOWN, UP, FeedbackStore
 from bot.qa.types import Answer
 
@@ -112,6 +112,17 @@ class AnswerView(Paginator):
         super().__init__(pages, owner_id, timeout=timeout)
         self.answer = answer
         self.feedback = feedback
+
+    @classmethod
+    def for_answer(cls, answer: Answer, owner_id: int, bot) -> AnswerView:
+        """The view under an answer sent by the bot, with its feedback store and timeout."""
+        return cls(
+            answer,
+            answer_pages(answer),
+            owner_id,
+            bot.feedback,
+            timeout=bot.settings.view_timeout_seconds,
+        )
 
     def may_press(self, interaction: discord.Interaction) -> bool:
         custom_id = (interaction.data or {}).get("custom_id", "")

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.chat.autocomplete import outlet_autocomplete
 from bot.chat.errors import InputError
-from bot.chat.format import answer_pages, search_pages
+from bot.chat.format import search_pages
 from bot.chat.views import AnswerView, Paginator, send_paged
 from bot.qa.service import MAX_QUESTION_CHARS
 
@@ -97,13 +97,7 @@ class AskCog(commands.Cog):
         answer = await asyncio.to_thread(
             self.bot.desk.ask, question, since=since, until=until, source=source
         )
-        view = AnswerView(
-            answer,
-            answer_pages(answer),
-            interaction.user.id,
-            self.bot.feedback,
-            timeout=self.bot.settings.view_timeout_seconds,
-        )
+        view = AnswerView.for_answer(answer, interaction.user.id, self.bot)
         await send_paged(interaction, view, ephemeral=private)
 
     @ask.autocomplete("source")

@@ -17,7 +17,6 @@ from bot.chat.errors import explain
 from bot.chat.format import (
     CONTENT_LIMIT,
     NO_MENTIONS,
-    answer_pages,
     answered_question,
     thread_name,
     trim,
@@ -140,13 +139,7 @@ class ChatCog(commands.Cog):
                 trim(text, CONTENT_LIMIT), reference=reference, allowed_mentions=NO_MENTIONS
             )
             return
-        view = AnswerView(
-            answer,
-            answer_pages(answer),
-            message.author.id,
-            self.bot.feedback,
-            timeout=self.bot.settings.view_timeout_seconds,
-        )
+        view = AnswerView.for_answer(answer, message.author.id, self.bot)
         view.message = await channel.send(
             embeds=view.embeds, view=view, reference=reference, allowed_mentions=NO_MENTIONS
         )
