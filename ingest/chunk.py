@@ -104,6 +104,11 @@ class Chunker:
         return self._fit(title, text[:middle].strip()) + self._fit(title, text[middle:].strip())
 
 
+def article_id_of(chunk_id: str) -> str:
+    """The id of the article a chunk belongs to (chunk ids start with it)."""
+    return chunk_id.split("-", 1)[0]
+
+
 def titled(title: str, text: str) -> str:
     """What the model embeds: the title gives each passage its context."""
     return f"{title}\n{text}" if title else text

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ingest.article import Article
-from ingest.chunk import Chunk, Chunker, titled
+from ingest.chunk import Chunk, Chunker, article_id_of, titled
 from ingest.embed import Embedder
 from ingest.errors import IndexNotReady, IndexUnavailable
 from ingest.keyword import Filters, KeywordIndex, StoredArticle
@@ -18,6 +18,8 @@ from ingest.vectors import VectorStore
 log = logging.getLogger(__name__)
 
 KEYWORD_FILE = "keyword.sqlite3"
+IDS_SEARCH_MAX = 10_000  # a filter admitting at most this many chunks searches their ids
+OVERFETCH_MAX = 3_000  # the most unfiltered neighbours read to find k admitted ones
 
 
 class Outcome(StrEnum):
@@ -100,8 +102,34 @@ class ArticleIndex:
             raise IndexNotReady(msg)
 
     def dense_search(self, vector, k: int, filters: Filters = Filters()):
-        """(chunk_id, similarity) from the vector collection."""
-        return self.vectors.search(vector, k, filters)
+        """(chunk_id, similarity) from the vector collection, best first.
+
+        Chroma's metadata filter reads every record it admits, which is slow on a big
+        collection, so the catalogue picks the way: a narrow filter searches the ids it admits,
+        a broad one keeps the admitted among the nearest unfiltered chunks; Chroma's own filter
+        is the fallback.
+        """
+        if not filters:
+            return self.vectors.search(vector, k)
+        admitted = self.keyword.admitted_count(filters)
+        if admitted <= IDS_SEARCH_MAX:
+            try:
+                return self.vectors.search(vector, k, ids=self.keyword.admitted_ids(filters))
+            except IndexUnavailable:  # an id without a vector: a new model, or a store under way
+                return self.vectors.search(vector, k, filters)
+        total = self.keyword.counts()["chunks"]
+        nearest = self.vectors.search(vector, min(OVERFETCH_MAX, 3 * k * total // admitted))
+        kept = self.admitted(nearest, filters)
+        return kept[:k] if len(kept) >= k else self.vectors.search(vector, k, filters)
+
+    def admitted(self, hits: list[tuple[str, float]], filters: Filters) -> list[tuple[str, float]]:
+        """The hits whose articles the filters admit, in order."""
+        articles = self.keyword.articles_by_id({article_id_of(i) for i, _ in hits})
+        return [
+            (i, score)
+            for i, score in hits
+            if (article := articles.get(article_id_of(i))) and filters.admits(article)
+        ]
 
     def keyword_search(self, match: str, k: int, filters: Filters = Filters()):
         """(chunk_id, BM25 score) from the keyword index."""

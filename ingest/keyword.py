@@ -88,6 +88,16 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.outlets)
 
+    def admits(self, article: StoredArticle) -> bool:
+        """Whether a search under these filters may return the article's chunks."""
+        if (self.since or self.until) and article.published is None:
+            return False
+        if self.since and article.published < self.since:
+            return False
+        if self.until and article.published > self.until:
+            return False
+        return not self.outlets or article.outlet in self.outlets
+
 
 class KeywordIndex:
     """Catalogue of articles and chunks, with a BM25 full-text index over them."""
@@ -187,6 +197,13 @@ class KeywordIndex:
         row = self.db.execute("SELECT * FROM articles WHERE article_id=?", (article_id,)).fetchone()
         return _article(row) if row else None
 
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """Articles by id (unknown ids are left out)."""
+        ids = list(article_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM articles WHERE article_id IN ({marks})", ids)
+        return {r[0]: _article(r) for r in rows}
+
     def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
         """Articles whose title, outlet or url contains text, newest first."""
         like = f"%{text}%"
@@ -218,6 +235,22 @@ class KeywordIndex:
             return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
         rows = self.db.execute("SELECT chunk_id FROM chunks WHERE article_id=?", (article_id,))
         return {r[0] for r in rows}
+
+    def admitted_count(self, filters: Filters) -> int:
+        """Number of chunks the filters admit."""
+        where, args = _filter_sql(filters)
+        sql = f"SELECT COALESCE(SUM(a.chunk_count), 0) FROM articles a WHERE 1{where}"
+        return self.db.execute(sql, args).fetchone()[0]
+
+    def admitted_ids(self, filters: Filters) -> list[str]:
+        """Ids of the chunks the filters admit, of stored articles only."""
+        where, args = _filter_sql(filters)
+        rows = self.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN articles a USING(article_id) "
+            f"WHERE a.state=?{where}",
+            (STORED, *args),
+        )
+        return [r[0] for r in rows]
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, StoredChunk]:
         """Chunks with their articles, by id."""
@@ -286,9 +319,7 @@ class KeywordIndex:
         where, args = _filter_sql(filters)
         if not where:
             return self._rows(_RANKED.format(where=""), (match, k, k))
-        admitted = self.db.execute(
-            f"SELECT COALESCE(SUM(a.chunk_count), 0) FROM articles a WHERE 1{where}", args
-        ).fetchone()[0]
+        admitted = self.admitted_count(filters)
         total = self.counts()["chunks"]
         if admitted <= SMALL_FILTER_SHARE * total:
             return self._rows(_WITHIN.format(where=where), (match, *args, k)) if admitted else []

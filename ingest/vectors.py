@@ -100,15 +100,18 @@ class VectorStore:
         """Number of vectors."""
         return self._call("count", lambda: self.collection.count())
 
-    def search(self, vector, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the nearest chunks, best first."""
-        if k <= 0:
+    def search(
+        self, vector, k: int, filters: Filters = Filters(), ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) of the nearest chunks, best first, among ids if given."""
+        if k <= 0 or ids == []:
             return []
         got = self._call(
             "search",
             lambda: self.collection.query(
                 query_embeddings=[vector],
                 n_results=k,
+                ids=ids,
                 where=_where(filters),
                 include=["distances"],
             ),

@@ -11,6 +11,7 @@ from datetime import date
 from bot.qa.query import OutletMatcher, QueryPlan, plan_query, stems
 from bot.qa.sentences import split_sentences
 from bot.qa.types import Passage
+from ingest.chunk import article_id_of
 from ingest.index import ArticleIndex
 from ingest.keyword import Filters, StoredChunk
 
@@ -22,6 +23,7 @@ PER_ARTICLE = 2
 DENSE_WEIGHT = 0.6  # measured on MultiHop-RAG: BM25 ranks better than MiniLM alone
 STEERED_WEIGHT = 2.0  # rankings restricted to an outlet or date the question names
 RERANK_POOL = 30
+POOL = 300  # how deep the whole question's rankings are read
 SENTENCE_WEIGHT = 4.0
 
 
@@ -67,37 +69,36 @@ class HybridRetriever:
         return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
 
     def _rankings(self, plan: QueryPlan, filters: Filters) -> tuple[list[list[str]], list[float]]:
-        """Ranked chunk-id lists and their weights: the whole question, then each outlet and
-        date it names."""
-        steered = [
-            (m.context or plan.text, _with_outlets(filters, m.outlets))
-            for m in plan.outlets
-            if not filters.outlets
+        """Ranked chunk-id lists and their weights: the whole question, then the question
+        restricted to each outlet and date it names.
+
+        The question is embedded once and each side searched once, POOL deep; a restricted
+        ranking is cut from that pool when the pool holds enough of it, else searched anew.
+        """
+        steered = [_with_outlets(filters, m.outlets) for m in plan.outlets if not filters.outlets]
+        steered += [_with_window(filters, w.bounds()) for w in plan.dates]
+        vector = self.index.embedder.encode([plan.text])[0]
+        match = plan.match_expression()
+        searches = [
+            lambda k, sub: self.index.dense_search(vector, k, sub),
+            lambda k, sub: self.index.keyword_search(match, k, sub),
         ]
-        steered += [(plan.text, _with_window(filters, w.bounds())) for w in plan.dates]
-        texts = [plan.text] + [text for text, _ in steered]
-        vectors = self.index.embedder.encode(texts)
-        rankings = self._dense_and_keyword(vectors[0], plan.match_expression(), filters)
+        pools = [search(POOL, filters) for search in searches]
+        rankings = [[i for i, _ in pool[: self.candidates]] for pool in pools]
         weights = [DENSE_WEIGHT, 1.0]
-        for (text, sub_filters), vector in zip(steered, vectors[1:], strict=True):
-            sub_plan = plan_query(text)
-            match = " OR ".join(
-                filter(None, [sub_plan.match_expression(), plan.match_expression()])
-            )
-            rankings += self._dense_and_keyword(vector, match, sub_filters)
+        for sub in steered:
+            for pool, search in zip(pools, searches, strict=True):
+                hits = self.index.admitted(pool, sub)
+                if len(hits) < self.candidates and len(pool) == POOL:  # the pool may hide some
+                    hits = search(self.candidates, sub)
+                rankings.append([i for i, _ in hits[: self.candidates]])
             weights += [DENSE_WEIGHT * STEERED_WEIGHT, STEERED_WEIGHT]
         return rankings, weights
 
-    def _dense_and_keyword(self, vector, match: str, filters: Filters) -> list[list[str]]:
-        """The dense and the keyword ranking under one set of filters."""
-        dense = self.index.dense_search(vector, self.candidates, filters)
-        keyword = self.index.keyword_search(match, self.candidates, filters)
-        return [[i for i, _ in dense], [i for i, _ in keyword]]
-
     @staticmethod
     def _article_of(fused: dict[str, float]) -> dict[str, str]:
-        """Article id of each chunk id (the id starts with it)."""
-        return {chunk_id: chunk_id.split("-", 1)[0] for chunk_id in fused}
+        """Article id of each chunk id."""
+        return {chunk_id: article_id_of(chunk_id) for chunk_id in fused}
 
 
 def fuse(

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ingest import index as index_module
 from ingest.article import Article
+from ingest.chunk import article_id_of
 from ingest.errors import IndexNotReady, IndexUnavailable
 from ingest.index import KEYWORD_FILE, ArticleIndex, Outcome
 from ingest.keyword import Filters, KeywordIndex
@@ -268,6 +270,53 @@ def test_filters_restrict_both_searches(sample_index, embedder) -> None:
     nothing = Filters(since=date(2030, 1, 1))
     assert sample_index.dense_search(vector, 10, nothing) == []
     assert sample_index.keyword_search("the", 10, nothing) == []
+
+
+FILTER_CASES = [
+    Filters(outlets=("Global Affairs Wire",)),
+    Filters(since=date(2023, 1, 1), until=date(2023, 12, 31)),
+    Filters(since=date(2024, 6, 1)),
+    Filters(until=date(2022, 6, 30), outlets=("Global Affairs Wire", "Meridian Dispatch")),
+]
+
+
+def test_filters_admit_the_articles_the_catalogue_admits(sample_index) -> None:
+    """Filters.admits agrees with the catalogue's own SQL filter on every article."""
+    keyword = sample_index.keyword
+    for filters in FILTER_CASES:
+        by_sql = {article_id_of(i) for i in keyword.admitted_ids(filters)}
+        by_python = {a.article_id for a in keyword.articles() if filters.admits(a)}
+        assert by_sql == by_python
+        assert keyword.admitted_count(filters) == len(keyword.admitted_ids(filters))
+
+
+@pytest.mark.parametrize(
+    ("ids_max", "overfetch_max"),
+    [(10_000, 3_000), (0, 3_000), (0, 1)],
+    ids=["admitted ids", "nearest then filtered", "Chroma's filter"],
+)
+def test_every_way_of_filtered_dense_search_agrees_with_chromas_filter(
+    sample_index, embedder, monkeypatch, ids_max, overfetch_max
+) -> None:
+    """Searching admitted ids, filtering the nearest, and Chroma's filter rank alike."""
+    monkeypatch.setattr(index_module, "IDS_SEARCH_MAX", ids_max)
+    monkeypatch.setattr(index_module, "OVERFETCH_MAX", overfetch_max)
+    vector = embedder.embed_query("talks between presidents")
+    for filters in FILTER_CASES:
+        expected = sample_index.vectors.search(vector, 5, filters)
+        got = sample_index.dense_search(vector, 5, filters)
+        assert [i for i, _ in got] == [i for i, _ in expected]
+
+
+def test_filtered_search_survives_a_catalogued_chunk_without_a_vector(small_index) -> None:
+    """A chunk id the catalogue holds but the collection lacks does not break a search."""
+    index, _ = small_index
+    missing = sorted(index.keyword.chunk_ids())[0]
+    index.vectors.delete([missing])
+    outlet = index.keyword.chunks([missing])[missing].article.outlet
+    vector = index.embedder.embed_query("news")
+    hits = index.dense_search(vector, 5, Filters(outlets=(outlet,)))
+    assert hits and missing not in {i for i, _ in hits}
 
 
 def test_reopened_index_sees_the_same_articles(sample_index) -> None:

@@ -4,6 +4,7 @@ from datetime import date
 
 from langchain_core.documents import Document
 
+from bot.qa import retrieve
 from bot.qa.lc_retriever import NewsRetriever
 from bot.qa.retrieve import diversify, fuse
 from ingest.keyword import Filters
@@ -35,6 +36,19 @@ def test_outlet_named_in_question_steers_retrieval(desk):
     """ "as reported by Meridian Dispatch" brings that outlet's article into the top results."""
     passages = desk.search("What talks were held in Geneva, as reported by Meridian Dispatch?", k=3)
     assert "Meridian Dispatch" in {p.outlet for p in passages}
+
+
+def test_steering_searches_anew_when_the_pool_holds_too_little(desk, monkeypatch):
+    """With a pool too shallow to hold the outlet's chunks, its rankings are searched anew."""
+    monkeypatch.setattr(retrieve, "POOL", 1)
+    retriever = desk.retriever
+    plan = retriever.plan("What talks were held in Geneva, as reported by Meridian Dispatch?")
+    rankings, _ = retriever._rankings(plan, Filters())
+    outlet_chunks = desk.index.keyword.admitted_ids(Filters(outlets=("Meridian Dispatch",)))
+    assert [len(r) for r in rankings[:2]] == [1, 1]
+    for steered in rankings[2:]:
+        assert steered and set(steered) <= set(outlet_chunks)
+    assert len(rankings[2]) == min(retriever.candidates, len(outlet_chunks))
 
 
 def test_date_filters_restrict_results(desk):
