@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -47,7 +48,10 @@ TITLE_WEIGHT = 2.0
 TEXT_WEIGHT = 1.0
 SMALL_FILTER_SHARE = 0.05  # a search filter admitting at most this share of chunks is applied
 FILTER_POOL = 2000  # before scoring; a broader one, to at most this many of the best matches
+COMMON_MATCHES = 50_000  # a term matching more chunks is left out beside rarer terms: BM25
+# weighs it least, and scoring its matches is what makes a search slow on a big index
 PENDING, STORED = "pending", "ok"
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class KeywordIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._counts: tuple[tuple[int, int], dict[str, object]] | None = None
+        self._common: tuple[tuple[int, int], dict[str, bool]] = ((-1, -1), {})
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -316,6 +321,7 @@ class KeywordIndex:
         """
         if not match:
             return []
+        match = self._without_common_terms(match)
         where, args = _filter_sql(filters)
         if not where:
             return self._rows(_RANKED.format(where=""), (match, k, k))
@@ -329,6 +335,28 @@ class KeywordIndex:
             return found
         joined = _JOINED.format(where=where)
         return self._rows(joined, (match, *args, TITLE_WEIGHT, TEXT_WEIGHT, k))
+
+    def _without_common_terms(self, match: str) -> str:
+        """An "any of these quoted terms" expression without its common terms, if it has
+        rarer ones; any other expression as it is."""
+        terms = _QUOTED.findall(match)
+        if len(terms) < 2 or " OR ".join(terms) != match:
+            return match
+        rare = [t for t in terms if not self._is_common(t)]
+        return " OR ".join(rare) if rare else match
+
+    def _is_common(self, term: str) -> bool:
+        """Whether a quoted term matches more than COMMON_MATCHES chunks; remembered until the
+        database changes."""
+        version = self._version()
+        if self._common[0] != version:
+            self._common = (version, {})
+        known = self._common[1]
+        if term not in known:
+            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+            found = self.db.execute(sql, (term, COMMON_MATCHES + 1)).fetchone()[0]
+            known[term] = found > COMMON_MATCHES
+        return known[term]
 
     def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
         """(chunk_id, score) rows of a search query, the column weights bound first."""

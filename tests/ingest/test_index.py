@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from ingest import index as index_module
+from ingest import keyword as keyword_module
 from ingest.article import Article
 from ingest.chunk import article_id_of
 from ingest.errors import IndexNotReady, IndexUnavailable
@@ -317,6 +318,16 @@ def test_filtered_search_survives_a_catalogued_chunk_without_a_vector(small_inde
     vector = index.embedder.embed_query("news")
     hits = index.dense_search(vector, 5, Filters(outlets=(outlet,)))
     assert hits and missing not in {i for i, _ in hits}
+
+
+def test_terms_in_too_many_chunks_are_left_out_beside_rarer_ones(small_index, monkeypatch):
+    """With rarer terms beside it, a term matching more than COMMON_MATCHES chunks is ignored."""
+    index, _ = small_index
+    monkeypatch.setattr(keyword_module, "COMMON_MATCHES", 2)
+    hits = index.keyword_search('"volunteers" OR "gannet"', 10)
+    assert [index.keyword.chunks([i])[i].article.title for i, _ in hits] == ["Gannet census begins"]
+    assert len(index.keyword_search('"volunteers" OR "coast"', 10)) == 3  # all common: kept
+    assert len(index.keyword_search("volunteers OR gannet", 10)) == 3  # not quoted terms: as is
 
 
 def test_reopened_index_sees_the_same_articles(sample_index) -> None:
