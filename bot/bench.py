@@ -58,7 +58,7 @@ def bench_ingest(corpus: Path, settings: Settings, articles: int | None = None) 
         corpus = WORK / f"corpus-first-{articles}.json"
         WORK.mkdir(exist_ok=True)
         corpus.write_text(json.dumps(records), encoding="utf-8")
-    desk = build_desk(settings)
+    desk = build_desk(settings, bulk=True)
     desk.index.embedder.encode(["warm up"])
     start = time.perf_counter()
     report = desk.ingest([str(corpus)])

@@ -110,7 +110,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     """Ingest files, folders, URLs and feeds; non-zero exit if anything failed."""
     from bot.compose import build_desk
 
-    desk = build_desk(settings)
+    desk = build_desk(settings, bulk=True)
     report = desk.ingest(args.targets, progress=sys.stderr.isatty() or args.progress)
     print(report.summary())
     return 0 if report.ok else 1

@@ -24,18 +24,21 @@ def configure_logging(verbose: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def build_index(settings: Settings) -> ArticleIndex:
-    """The article index named by the settings (embedded Chroma, or a Chroma server)."""
+def build_index(settings: Settings, bulk: bool = False) -> ArticleIndex:
+    """The article index named by the settings (embedded Chroma, or a Chroma server); bulk
+    when the process is there to ingest, so the model may use every core."""
     token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
     client = open_chroma(
         settings.data_dir, settings.chroma_host, settings.chroma_port, token, settings.chroma_ssl
     )
-    return ArticleIndex(settings.data_dir, client, Embedder(settings.embedding_model))
+    threads = settings.torch_threads or (None if bulk else 1)
+    embedder = Embedder(settings.embedding_model, threads=threads)
+    return ArticleIndex(settings.data_dir, client, embedder)
 
 
-def build_desk(settings: Settings) -> NewsDesk:
-    """The question-answering service over the configured index."""
-    index = build_index(settings)
+def build_desk(settings: Settings, bulk: bool = False) -> NewsDesk:
+    """The question-answering service over the configured index (bulk: see build_index)."""
+    index = build_index(settings, bulk)
     llm = build_llm_answerer(settings)
     return NewsDesk(index, HybridRetriever(index), ExtractiveAnswerer(), llm)
 
@@ -59,6 +62,7 @@ def run_bot(settings: Settings) -> int:
     from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
 
     desk = build_desk(settings)
+    desk.index.embedder.encode(["warm up"])  # a missing model stops the start, not an answer
     feedback = FeedbackStore(settings.data_dir / FEEDBACK_FILE)
     bot = NewsBot(desk, settings, feedback)
     bot.run(settings.discord_token.get_secret_value(), log_handler=None)

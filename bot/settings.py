@@ -26,6 +26,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=default_data_dir)
     embedding_model: str = DEFAULT_MODEL
+    # CPU threads for the embedding model; unset: one while answering questions (requests run
+    # side by side and threads fighting over the cores make every one slow), all for ingest
+    torch_threads: int | None = Field(default=None, ge=1)
 
     chroma_host: str | None = Field(
         default=None, validation_alias=AliasChoices("CHROMA_HOST", "NEWSDESK_CHROMA_HOST")

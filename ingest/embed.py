@@ -40,9 +40,12 @@ def model_slug(name: str) -> str:
 class Embedder(Embeddings):
     """A sentence-transformers model, loaded lazily from local files, as LangChain Embeddings."""
 
-    def __init__(self, model_name: str = DEFAULT_MODEL, device: str = "cpu") -> None:
+    def __init__(
+        self, model_name: str = DEFAULT_MODEL, device: str = "cpu", threads: int | None = None
+    ) -> None:
         self.model_name = model_name
         self.device = device
+        self.threads = threads  # CPU threads for the model; None leaves torch's default
 
     @cached_property
     def model(self):
@@ -55,13 +58,18 @@ class Embedder(Embeddings):
             raise ModelUnavailable(msg)
         log.info("loading embedding model %s", self.model_name)
         try:
-            return SentenceTransformer(
+            model = SentenceTransformer(
                 resolve_model(self.model_name), device=self.device, local_files_only=True
             )
         except Exception as exc:  # missing, incomplete or corrupt files all mean "unavailable"
             reason = " ".join(f"{exc.__class__.__name__}: {exc}".split())
             msg = f"embedding model {self.model_name!r} cannot be loaded offline ({reason}); {hint}"
             raise ModelUnavailable(msg) from exc
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
+        return model
 
     @property
     def tokenizer(self):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 
@@ -36,6 +39,7 @@ class HybridRetriever:
         self.index = index
         self.candidates = candidates
         self.per_article = per_article
+        self._threads = ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="keyword")
         self._matcher: OutletMatcher | None = None
         self._matcher_key: object = None
 
@@ -69,31 +73,39 @@ class HybridRetriever:
         return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
 
     def _rankings(self, plan: QueryPlan, filters: Filters) -> tuple[list[list[str]], list[float]]:
-        """Ranked chunk-id lists and their weights: the whole question, then the question
-        restricted to each outlet and date it names.
+        """Ranked chunk-id lists and their weights: dense and keyword for the whole question,
+        then for the question restricted to each outlet and date it names.
 
-        The question is embedded once and each side searched once, POOL deep; a restricted
-        ranking is cut from that pool when the pool holds enough of it, else searched anew.
+        The keyword side runs in a worker thread while the question is embedded here.
         """
         steered = [_with_outlets(filters, m.outlets) for m in plan.outlets if not filters.outlets]
         steered += [_with_window(filters, w.bounds()) for w in plan.dates]
-        vector = self.index.embedder.encode([plan.text])[0]
         match = plan.match_expression()
-        searches = [
-            lambda k, sub: self.index.dense_search(vector, k, sub),
-            lambda k, sub: self.index.keyword_search(match, k, sub),
-        ]
-        pools = [search(POOL, filters) for search in searches]
-        rankings = [[i for i, _ in pool[: self.candidates]] for pool in pools]
-        weights = [DENSE_WEIGHT, 1.0]
+        keyword = self._threads.submit(
+            self._side, lambda k, sub: self.index.keyword_search(match, k, sub), filters, steered
+        )
+        vector = self.index.embedder.encode([plan.text])[0]
+        dense = self._side(lambda k, sub: self.index.dense_search(vector, k, sub), filters, steered)
+        rankings = [r for pair in zip(dense, keyword.result(), strict=True) for r in pair]
+        per_steered = [DENSE_WEIGHT * STEERED_WEIGHT, STEERED_WEIGHT]
+        return rankings, [DENSE_WEIGHT, 1.0] + per_steered * len(steered)
+
+    def _side(
+        self,
+        search: Callable[[int, Filters], list[tuple[str, float]]],
+        filters: Filters,
+        steered: list[Filters],
+    ) -> list[list[str]]:
+        """One search's rankings: the whole question's, then each steered one's, cut from a
+        POOL-deep search when that holds enough of it, else searched under its own filters."""
+        pool = search(POOL, filters)
+        rankings = [[i for i, _ in pool[: self.candidates]]]
         for sub in steered:
-            for pool, search in zip(pools, searches, strict=True):
-                hits = self.index.admitted(pool, sub)
-                if len(hits) < self.candidates and len(pool) == POOL:  # the pool may hide some
-                    hits = search(self.candidates, sub)
-                rankings.append([i for i, _ in hits[: self.candidates]])
-            weights += [DENSE_WEIGHT * STEERED_WEIGHT, STEERED_WEIGHT]
-        return rankings, weights
+            hits = self.index.admitted(pool, sub)
+            if len(hits) < self.candidates and len(pool) == POOL:  # the pool may hide some
+                hits = search(self.candidates, sub)
+            rankings.append([i for i, _ in hits[: self.candidates]])
+        return rankings
 
     @staticmethod
     def _article_of(fused: dict[str, float]) -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import huggingface_hub.constants
@@ -167,3 +169,33 @@ def test_model_slug_is_a_collection_name_chroma_accepts(tmp_path, name, slug) ->
     assert made and len(made) <= 48
     store = VectorStore(open_chroma(tmp_path), made)
     assert store.name == f"newsdesk-{made}" and store.count() == 0
+
+
+THREADS_SCRIPT = """
+import sys
+from pathlib import Path
+import torch
+from bot.compose import build_index
+from bot.settings import Settings
+
+cores = torch.get_num_threads()
+seen = []
+for n, (bulk, setting) in enumerate([(True, None), (False, None), (False, 2), (True, 1)]):
+    settings = Settings(data_dir=Path(sys.argv[1]) / str(n), torch_threads=setting)
+    build_index(settings, bulk=bulk).embedder.model
+    seen.append(torch.get_num_threads())
+print(cores, *seen)
+"""
+
+
+def test_questions_use_one_thread_and_ingest_every_core_unless_set(tmp_path) -> None:
+    """Unset, the model gets one thread for answering and all for ingest; the setting rules."""
+    run = subprocess.run(
+        [sys.executable, "-c", THREADS_SCRIPT, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    cores, bulk, answering, set_two, set_one = map(int, run.stdout.split())
+    assert (bulk, answering, set_two, set_one) == (cores, 1, 2, 1)
