@@ -57,25 +57,37 @@ class ExtractiveAnswerer:
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
             return not_found(question, passages)
+        wanted = [
+            [c for c in candidates if passages[c.passage_rank].outlet in mention.outlets]
+            for mention in plan.outlets
+        ]
         name = likely_answer_name(question, passages)
         if name:
-            chosen = self._naming(name, candidates, chosen, weights)
-        return compose(question, passages, chosen)
+            wanted.append([c for c in candidates if name in c.text])
+        return compose(question, passages, self._including(wanted, chosen, weights))
 
-    def _naming(
+    def _including(
         self,
-        name: str,
-        candidates: list[Candidate],
+        wanted: list[list[Candidate]],
         chosen: list[Candidate],
         weights: dict[str, float],
     ) -> list[Candidate]:
-        """The chosen sentences, making sure one of them names the likely answer."""
-        naming = [c for c in candidates if name in c.text]
-        if not naming or any(name in c.text for c in chosen):
-            return chosen
-        best = max(naming, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
-        kept = chosen[: self.max_sentences - 1]
-        return sorted([best, *kept], key=lambda c: (c.passage_rank, c.index))
+        """The chosen sentences with one of each wanted group, each added in place of the last.
+
+        A group is e.g. the sentences of an outlet the question names, or those naming the
+        likely answer; the one added holds the most of the question.
+        """
+        chosen, kept = list(chosen), []
+        for group in (g for g in wanted if g):
+            have = next((c for c in chosen if c in group), None)
+            if have is None:
+                have = max(group, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
+                spare = [c for c in chosen if c not in kept]
+                if len(chosen) >= self.max_sentences and spare:
+                    chosen.remove(spare[-1])
+                chosen.append(have)
+            kept.append(have)
+        return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
 
     def _choose(
         self, candidates: list[Candidate], weights: dict[str, float]

@@ -1,9 +1,10 @@
 """The extractive answerer, on the real index of the demo and seed articles."""
 
+from dataclasses import replace
 from datetime import date
 
 from bot.qa.answer import NOT_FOUND, ExtractiveAnswerer, likely_answer_name, with_speaker
-from bot.qa.query import plan_query
+from bot.qa.query import OutletMatcher, plan_query
 from bot.qa.sentences import split_sentences
 from bot.qa.types import Passage
 
@@ -112,3 +113,17 @@ def test_the_answer_to_a_who_question_holds_the_full_name():
     answer = ExtractiveAnswerer().answer(question, plan_query(question), BOARD)
     assert answer.found
     assert "Sam Altman" in answer.text
+
+
+def test_a_comparison_quotes_each_outlet_it_names():
+    """Each outlet the question names is cited, even when another one covers more of it."""
+    post, star = passages(
+        "The council approved the tram budget on Monday. The tram budget funds new lines.",
+        "Critics were not convinced by the figures.",
+    )
+    star = replace(star, outlet="Evening Star")
+    question = "Does the Daily Post report on the tram budget agree with the Evening Star?"
+    plan = plan_query(question, OutletMatcher(["Daily Post", "Evening Star"]))
+    answer = ExtractiveAnswerer(max_sentences=2).answer(question, plan, [post, star])
+    assert {c.outlet for c in answer.citations} == {"Daily Post", "Evening Star"}
+    assert len(answer.text.splitlines()) == 2
