@@ -24,7 +24,10 @@ NAME_QUESTION = re.compile(
     r"(?!\s+(?:do|does|did|will|would|can|could|should|may|might|are|were|has|have|happened)\b))\b",
     re.I,
 )
-CAPITALISED = re.compile(r"\b[A-Z][\w’'&-]*(?: [A-Z][\w’'&-]*)*")
+# Capitalised words in a row; a possessive ends the name ("Google’s Bard"), "O’Neill" does not.
+CAPITALISED = re.compile(
+    r"\b[A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?(?: [A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?)*"
+)
 CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 NOT_FOUND = "I could not find that in the articles."
 
@@ -183,8 +186,6 @@ def names_in(text: str) -> list[tuple[str, bool]]:
             words = match.group().split()
             while words and (words[0].lower() in STOPWORDS or words[0] in CALENDAR):
                 words.pop(0)
-            if words and words[-1].endswith(("’s", "'s")):
-                words[-1] = words[-1][:-2]
             if words and not all(w.isupper() for w in words) and words[-1] not in CALENDAR:
                 found.append((" ".join(words), match.start() == 0 and len(words) == 1))
     return found

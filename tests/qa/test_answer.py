@@ -3,7 +3,13 @@
 from dataclasses import replace
 from datetime import date
 
-from bot.qa.answer import NOT_FOUND, ExtractiveAnswerer, likely_answer_name, with_speaker
+from bot.qa.answer import (
+    NOT_FOUND,
+    ExtractiveAnswerer,
+    likely_answer_name,
+    names_in,
+    with_speaker,
+)
 from bot.qa.query import OutletMatcher, plan_query
 from bot.qa.sentences import split_sentences
 from bot.qa.types import Passage
@@ -127,3 +133,13 @@ def test_a_comparison_quotes_each_outlet_it_names():
     answer = ExtractiveAnswerer(max_sentences=2).answer(question, plan, [post, star])
     assert {c.outlet for c in answer.citations} == {"Daily Post", "Evening Star"}
     assert len(answer.text.splitlines()) == 2
+
+
+def test_a_possessive_ends_a_name():
+    """A possessive splits "Google’s Bard" in two; "Martin O’Neill" stays one; "Staff" opens."""
+    assert names_in("Staff praised Google’s Bard and Martin O’Neill.") == [
+        ("Staff", True),
+        ("Google", False),
+        ("Bard", False),
+        ("Martin O’Neill", False),
+    ]
