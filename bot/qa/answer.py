@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections import Counter
@@ -16,9 +17,18 @@ PER_PASSAGE = 2
 MIN_COVERAGE = 0.18
 MIN_GAIN = 0.04
 CORROBORATION = 0.5
-NAME_SUPPORT = 0.8  # e.g. named in the first and a later passage
-WH_QUESTION = re.compile(r"^\s*(who|whom|whose|which|what)\b", re.I)
-NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b")
+NAME_SUPPORT = 2  # passages that name it
+# A question that asks for a name: "Who is...", "Which company...", not "What did... say".
+NAME_QUESTION = re.compile(
+    r"^\s*(who|whom|whose|(?:which|what)"
+    r"(?!\s+(?:do|does|did|will|would|can|could|should|may|might|are|were|has|have|happened)\b))\b",
+    re.I,
+)
+# Capitalised words in a row; a possessive ends the name ("Google’s Bard"), "O’Neill" does not.
+CAPITALISED = re.compile(
+    r"\b[A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?(?: [A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?)*"
+)
+CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 NOT_FOUND = "I could not find that in the articles."
 
 
@@ -50,25 +60,37 @@ class ExtractiveAnswerer:
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
             return not_found(question, passages)
+        wanted = [
+            [c for c in candidates if passages[c.passage_rank].outlet in mention.outlets]
+            for mention in plan.outlets
+        ]
         name = likely_answer_name(question, passages)
         if name:
-            chosen = self._naming(name, candidates, chosen, weights)
-        return compose(question, passages, chosen)
+            wanted.append([c for c in candidates if name in c.text])
+        return compose(question, passages, self._including(wanted, chosen, weights))
 
-    def _naming(
+    def _including(
         self,
-        name: str,
-        candidates: list[Candidate],
+        wanted: list[list[Candidate]],
         chosen: list[Candidate],
         weights: dict[str, float],
     ) -> list[Candidate]:
-        """The chosen sentences, making sure one of them names the likely answer."""
-        naming = [c for c in candidates if name in c.text]
-        if not naming or any(name in c.text for c in chosen):
-            return chosen
-        best = max(naming, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
-        kept = chosen[: self.max_sentences - 1]
-        return sorted([best, *kept], key=lambda c: (c.passage_rank, c.index))
+        """The chosen sentences with one of each wanted group, each added in place of the last.
+
+        A group is e.g. the sentences of an outlet the question names, or those naming the
+        likely answer; the one added holds the most of the question.
+        """
+        chosen, kept = list(chosen), []
+        for group in (g for g in wanted if g):
+            have = next((c for c in chosen if c in group), None)
+            if have is None:
+                have = max(group, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
+                spare = [c for c in chosen if c not in kept]
+                if len(chosen) >= self.max_sentences and spare:
+                    chosen.remove(spare[-1])
+                chosen.append(have)
+            kept.append(have)
+        return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
 
     def _choose(
         self, candidates: list[Candidate], weights: dict[str, float]
@@ -126,36 +148,47 @@ class ExtractiveAnswerer:
 
 
 def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
-    """For a who/what/which question, the name most passages share that the question lacks.
+    """For a question asking for a name, the name most passages share that the question lacks.
 
-    Names are grouped by their last word, so "Sam Bankman-Fried" and "Bankman-Fried" count
-    together; the longest common form is returned.
+    Names are grouped by their last word, so "Sam Altman" and a later "Altman" count together,
+    and the full form is returned. A "who" question wants a name some passage gives in full.
+    A lone word opening a sentence counts only if some passage also names it mid-sentence.
     """
-    if not WH_QUESTION.match(question):
+    wh = NAME_QUESTION.match(question)
+    if not wh:
         return None
     asked = stems(question)
-    support: dict[str, float] = {}
+    found = [names_in(p.text) for p in passages]
+    named = {name for mentions in found for name, opening in mentions if not opening}
+    support: Counter = Counter()
     forms: dict[str, Counter] = {}
-    for rank, passage in enumerate(passages):
-        for name in {_trim_name(n) for n in NAME.findall(passage.text)}:
-            if not name or stems(name) & asked or name in passage.outlet:
-                continue
-            key = name.split()[-1]
-            forms.setdefault(key, Counter())[name] += 1
-            support[key] = support.get(key, 0.0) + 1.0 / (1 + rank)
-    best = max(support.items(), key=lambda kv: kv[1], default=None)
-    if not best or best[1] < NAME_SUPPORT:
+    for passage, mentions in zip(passages, found, strict=True):
+        names = [n for n, _ in mentions if n in named and n not in passage.outlet]
+        names = [n for n in names if not stems(n) & asked]
+        for name in names:
+            forms.setdefault(name.split()[-1], Counter())[name] += 1
+        support.update({n.split()[-1] for n in names})
+    words = 2 if wh.group(1).lower().startswith("who") else 1
+    eligible = [k for k in sorted(support) if len(max(forms[k], key=len).split()) >= words]
+    best = max(eligible, key=lambda k: (support[k], forms[k].total()), default=None)
+    if best is None or support[best] < NAME_SUPPORT:
         return None
-    variants = forms[best[0]]
-    return max(variants, key=lambda v: (len(v.split()) > 1, variants[v]))
+    variants = forms[best]
+    return max(variants, key=lambda v: (len(v.split()) > 1, variants[v], len(v)))
 
 
-def _trim_name(name: str) -> str:
-    """A matched name without leading ordinary words ("Did Altman" -> "Altman")."""
-    words = name.split()
-    while words and words[0].lower() in STOPWORDS:
-        words.pop(0)
-    return " ".join(words)
+def names_in(text: str) -> list[tuple[str, bool]]:
+    """Capitalised names in text ("Sam Altman", "Altman", "Federal Reserve", not "FTX"), each
+    with whether it is a lone word opening a sentence, and so maybe no name at all."""
+    found: list[tuple[str, bool]] = []
+    for sentence in split_sentences(text):
+        for match in CAPITALISED.finditer(sentence):
+            words = match.group().split()
+            while words and (words[0].lower() in STOPWORDS or words[0] in CALENDAR):
+                words.pop(0)
+            if words and not all(w.isupper() for w in words) and words[-1] not in CALENDAR:
+                found.append((" ".join(words), match.start() == 0 and len(words) == 1))
+    return found
 
 
 def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:

@@ -1,9 +1,18 @@
 """The extractive answerer, on the real index of the demo and seed articles."""
 
+from dataclasses import replace
 from datetime import date
 
-from bot.qa.answer import NOT_FOUND, with_speaker
+from bot.qa.answer import (
+    NOT_FOUND,
+    ExtractiveAnswerer,
+    likely_answer_name,
+    names_in,
+    with_speaker,
+)
+from bot.qa.query import OutletMatcher, plan_query
 from bot.qa.sentences import split_sentences
+from bot.qa.types import Passage
 
 GENEVA = "What did Putin say about the Geneva summit?"
 SEED_TITLE = "Putin on Russian Relations with China and with the U.S."
@@ -66,3 +75,71 @@ def test_speaker_after_a_multi_sentence_quotation_is_kept():
     """A trailing "said the President." is attached to a sentence inside the quotation."""
     text = "“The summit opened up opportunities. Work has begun.”\n\nsaid the President."
     assert with_speaker(text, 0) == "“The summit opened up opportunities. … said the President."
+
+
+def passages(*texts: str) -> list[Passage]:
+    """One passage per text, each from its own article, ranked in order."""
+    return [
+        Passage(f"c{i}", f"a{i}", 0, text, f"Story {i}", "Daily Post", None, None, None, 1.0)
+        for i, text in enumerate(texts)
+    ]
+
+
+BOARD = passages(
+    "Sam Altman returned to the company. Jane Doe chaired the board meeting.",
+    "Investors said Altman had won. Jane Doe declined to comment.",
+    "Staff cheered when Altman walked in.",
+    "A letter signed by staff asked for Altman to come back.",
+)
+
+
+def test_a_surname_counts_for_the_full_name_it_follows():
+    """The surname in three passages outweighs "Jane Doe" in two; the full name is returned."""
+    question = "Who was brought back to lead the company?"
+    assert likely_answer_name(question, BOARD) == "Sam Altman"
+
+
+def test_a_who_question_wants_a_name_given_in_full():
+    """A lone word is never the answer to "who", but may answer "which company"."""
+    texts = passages(
+        "Sam Altman met Google staff.", "Google and Sam Altman agreed.", "Google said yes."
+    )
+    assert likely_answer_name("Who signed the deal?", texts) == "Sam Altman"
+    assert likely_answer_name("Which company signed the deal?", texts) == "Google"
+
+
+def test_a_question_about_what_someone_said_wants_no_name():
+    """A "What did ... say" question asks for words, so no name is pressed into the answer."""
+    assert likely_answer_name("What did the board say about the return?", BOARD) is None
+
+
+def test_the_answer_to_a_who_question_holds_the_full_name():
+    """The reply quotes the sentence giving the likely answer's full name."""
+    question = "Who was welcomed back by staff and investors?"
+    answer = ExtractiveAnswerer().answer(question, plan_query(question), BOARD)
+    assert answer.found
+    assert "Sam Altman" in answer.text
+
+
+def test_a_comparison_quotes_each_outlet_it_names():
+    """Each outlet the question names is cited, even when another one covers more of it."""
+    post, star = passages(
+        "The council approved the tram budget on Monday. The tram budget funds new lines.",
+        "Critics were not convinced by the figures.",
+    )
+    star = replace(star, outlet="Evening Star")
+    question = "Does the Daily Post report on the tram budget agree with the Evening Star?"
+    plan = plan_query(question, OutletMatcher(["Daily Post", "Evening Star"]))
+    answer = ExtractiveAnswerer(max_sentences=2).answer(question, plan, [post, star])
+    assert {c.outlet for c in answer.citations} == {"Daily Post", "Evening Star"}
+    assert len(answer.text.splitlines()) == 2
+
+
+def test_a_possessive_ends_a_name():
+    """A possessive splits "Google’s Bard" in two; "Martin O’Neill" stays one; "Staff" opens."""
+    assert names_in("Staff praised Google’s Bard and Martin O’Neill.") == [
+        ("Staff", True),
+        ("Google", False),
+        ("Bard", False),
+        ("Martin O’Neill", False),
+    ]
