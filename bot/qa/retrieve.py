@@ -118,18 +118,20 @@ def rerank(
     """Fused scores plus how much of one part of the question a single sentence answers.
 
     A multi-hop question asks one thing of each outlet it names; the chunk holding the fact
-    usually has one sentence that matches that part's rarer words.
+    usually has one sentence that matches that part's rarer words. A chunk from a named outlet
+    is held to that outlet's part; any other chunk to whichever part it answers best.
     """
     if not fused:
         return {}
     sentences = {i: [stems(s) for s in split_sentences(chunks[i].text)] for i in fused}
-    parts = [m.context for m in plan.outlets] or [plan.text]
-    weights = [_idf_weights(stems(part), sentences) for part in parts]
+    parts = [(m.outlets, _idf_weights(stems(m.context), sentences)) for m in plan.outlets]
+    parts = parts or [((), _idf_weights(stems(plan.text), sentences))]
     top = max(fused.values())
-    scores = {
-        i: score / top + SENTENCE_WEIGHT * max(_best_sentence(sentences[i], w) for w in weights)
-        for i, score in fused.items()
-    }
+    scores = {}
+    for i, score in fused.items():
+        own = [w for outlets, w in parts if chunks[i].article.outlet in outlets]
+        coverage = max(_best_sentence(sentences[i], w) for w in own or [w for _, w in parts])
+        scores[i] = score / top + SENTENCE_WEIGHT * coverage
     return _best_first(scores)
 
 

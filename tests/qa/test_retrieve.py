@@ -6,8 +6,9 @@ from langchain_core.documents import Document
 
 from bot.qa import retrieve
 from bot.qa.lc_retriever import NewsRetriever
-from bot.qa.retrieve import diversify, fuse
-from ingest.keyword import Filters
+from bot.qa.query import OutletMention, QueryPlan
+from bot.qa.retrieve import diversify, fuse, rerank
+from ingest.keyword import Filters, StoredArticle, StoredChunk
 
 
 def test_fusion_rewards_agreement_between_rankings():
@@ -22,6 +23,35 @@ def test_diversify_caps_chunks_per_article_until_others_run_out():
     fused = dict.fromkeys(["x1", "x2", "x3", "y1", "x4"], 1.0)
     article_of = {i: i[0] for i in fused}
     assert diversify(fused, article_of, 4, per_article=2) == ["x1", "x2", "y1", "x3"]
+
+
+def _chunk(chunk_id: str, outlet: str, text: str) -> StoredChunk:
+    """A stored chunk of a one-chunk article from an outlet."""
+    article = StoredArticle(chunk_id, chunk_id, outlet, None, None, None, "", "", 1, "ok", 0.0)
+    return StoredChunk(chunk_id, 0, text, article)
+
+
+def _two_outlet_plan() -> QueryPlan:
+    """A question asking one thing of Alpha News and another of Beta Post."""
+    return QueryPlan(
+        text="Did Alpha News say the dam burst, while Beta Post said the bridge fell?",
+        terms=("dam", "burst", "bridge", "fell"),
+        phrases=(),
+        outlets=(
+            OutletMention(("Alpha News",), "Did say the dam burst, while"),
+            OutletMention(("Beta Post",), "said the bridge fell?"),
+        ),
+    )
+
+
+def test_rerank_judges_a_chunk_by_what_the_question_asks_of_its_outlet():
+    """An Alpha News chunk answering Alpha's part beats one that answers Beta's part."""
+    chunks = {
+        "off": _chunk("off", "Alpha News", "The bridge fell on Monday."),
+        "on": _chunk("on", "Alpha News", "The dam burst on Monday."),
+    }
+    scores = rerank(_two_outlet_plan(), {"off": 1.0, "on": 1.0}, chunks)
+    assert list(scores) == ["on", "off"]
 
 
 def test_geneva_question_ranks_putin_articles_first(desk):
