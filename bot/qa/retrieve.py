@@ -70,13 +70,15 @@ class HybridRetriever:
 
     def _rankings(self, plan: QueryPlan, filters: Filters) -> tuple[list[list[str]], list[float]]:
         """Ranked chunk-id lists and their weights: the whole question, then the question
-        restricted to each outlet and date it names.
+        restricted to each outlet and date it names (a date to the outlets named with it).
 
         The question is embedded once and each side searched once, POOL deep; a restricted
         ranking is cut from that pool when the pool holds enough of it, else searched anew.
         """
         steered = [_with_outlets(filters, m.outlets) for m in plan.outlets if not filters.outlets]
-        steered += [_with_window(filters, w.bounds()) for w in plan.dates]
+        named = tuple(o for m in plan.outlets for o in m.outlets)
+        dated = _with_outlets(filters, named) if named and not filters.outlets else filters
+        steered += [_with_window(dated, w.bounds()) for w in plan.dates]
         vector = self.index.embedder.encode([plan.text])[0]
         match = plan.match_expression()
         searches = [

@@ -81,6 +81,16 @@ def test_steering_searches_anew_when_the_pool_holds_too_little(desk, monkeypatch
     assert len(rankings[2]) == min(retriever.candidates, len(outlet_chunks))
 
 
+def test_dates_in_a_question_naming_an_outlet_steer_to_that_outlet(desk):
+    """The ranking for "in 2023" keeps to Meridian Dispatch when the question names it."""
+    retriever = desk.retriever
+    plan = retriever.plan("What talks did Meridian Dispatch report in 2023?")
+    rankings, _ = retriever._rankings(plan, Filters())
+    outlet_chunks = set(desk.index.keyword.admitted_ids(Filters(outlets=("Meridian Dispatch",))))
+    dated = rankings[4:]
+    assert dated and all(r and set(r) <= outlet_chunks for r in dated)
+
+
 def test_date_filters_restrict_results(desk):
     """--since and --until keep only articles published in the window."""
     passages = desk.search("news", since=date(2022, 1, 1), until=date(2022, 12, 31), k=10)
