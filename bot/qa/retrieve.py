@@ -65,6 +65,7 @@ class HybridRetriever:
         pool = list(fused)[: max(RERANK_POOL, k)]
         chunks = self.index.keyword.chunks(pool)
         scores = rerank(plan, {i: fused[i] for i in pool if i in chunks}, chunks)
+        scores = lead_with_outlets(plan, scores, chunks)
         chosen = diversify(scores, self._article_of(scores), k, self.per_article)
         return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
 
@@ -135,6 +136,19 @@ def rerank(
         coverage = max(_best_sentence(sentences[i], w) for w in own or [w for _, w in parts])
         scores[i] = score / top + SENTENCE_WEIGHT * coverage
     return _best_first(scores)
+
+
+def lead_with_outlets(
+    plan: QueryPlan, scores: dict[str, float], chunks: dict[str, StoredChunk]
+) -> dict[str, float]:
+    """Scores reordered so that the best chunk of each outlet the question names comes first:
+    a question about several outlets needs a passage from each."""
+    leads = {}
+    for mention in plan.outlets:
+        lead = next((i for i in scores if chunks[i].article.outlet in mention.outlets), None)
+        if lead is not None:
+            leads[lead] = scores[lead]
+    return {**_best_first(leads), **scores}
 
 
 def _idf_weights(terms: set[str], sentences: dict[str, list[set[str]]]) -> dict[str, float]:

@@ -7,7 +7,7 @@ from langchain_core.documents import Document
 from bot.qa import retrieve
 from bot.qa.lc_retriever import NewsRetriever
 from bot.qa.query import OutletMention, QueryPlan
-from bot.qa.retrieve import diversify, fuse, rerank
+from bot.qa.retrieve import diversify, fuse, lead_with_outlets, rerank
 from ingest.keyword import Filters, StoredArticle, StoredChunk
 
 
@@ -52,6 +52,17 @@ def test_rerank_judges_a_chunk_by_what_the_question_asks_of_its_outlet():
     }
     scores = rerank(_two_outlet_plan(), {"off": 1.0, "on": 1.0}, chunks)
     assert list(scores) == ["on", "off"]
+
+
+def test_each_named_outlet_leads_with_its_best_chunk():
+    """The best Beta Post chunk moves ahead of Alpha News's second best."""
+    chunks = {
+        "a1": _chunk("a1", "Alpha News", "The dam burst."),
+        "a2": _chunk("a2", "Alpha News", "The dam was old."),
+        "b1": _chunk("b1", "Beta Post", "The bridge fell."),
+    }
+    scores = {"a1": 3.0, "a2": 2.0, "b1": 1.0}
+    assert list(lead_with_outlets(_two_outlet_plan(), scores, chunks)) == ["a1", "b1", "a2"]
 
 
 def test_geneva_question_ranks_putin_articles_first(desk):
