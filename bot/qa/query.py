@@ -177,6 +177,8 @@ STOPWORDS = frozenset(
     ]
 )
 
+MIN_CONTEXT_TERMS = 3  # fewer words after an outlet's name do not say what is asked of it
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -397,14 +399,31 @@ def missing_outlets(text: str, outlets: OutletMatcher) -> list[str]:
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:
-    """Each outlet mention with the text between its neighbouring mentions."""
+    """Each outlet mention with the words that ask about it: those after it up to the next
+    mention, and those before it too when it comes first or is followed by too few. Outlets
+    listed together ("The Verge and TechCrunch") share their words."""
     out: dict[tuple[str, ...], str] = {}
-    for i, (start, end, names) in enumerate(mentions):
-        left = mentions[i - 1][1] if i > 0 else 0
-        right = mentions[i + 1][0] if i + 1 < len(mentions) else len(question)
-        context = (question[left:start] + " " + question[end:right]).strip()
-        out[names] = (out.get(names, "") + " " + context).strip()
+    for group in _listed_together(question, mentions):
+        first, last = mentions.index(group[0]), mentions.index(group[-1])
+        left = mentions[first - 1][1] if first > 0 else 0
+        right = mentions[last + 1][0] if last + 1 < len(mentions) else len(question)
+        context = question[group[-1][1] : right].strip()
+        if first == 0 or len(content_terms(context)) < MIN_CONTEXT_TERMS:
+            context = (question[left : group[0][0]] + " " + context).strip()
+        for _, _, names in group:
+            out[names] = (out.get(names, "") + " " + context).strip()
     return tuple(OutletMention(names, ctx) for names, ctx in out.items())
+
+
+def _listed_together(question: str, mentions: list) -> list[list]:
+    """Mentions in runs that only punctuation and stopwords ("and", "or") separate."""
+    groups: list[list] = []
+    for mention in mentions:
+        if groups and not content_terms(question[groups[-1][-1][1] : mention[0]]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return groups
 
 
 def find_dates(text: str, today: date) -> list[DateWindow]:

@@ -69,17 +69,21 @@ class HybridRetriever:
         pool = list(fused)[: max(RERANK_POOL, k)]
         chunks = self.index.keyword.chunks(pool)
         scores = rerank(plan, {i: fused[i] for i in pool if i in chunks}, chunks)
+        scores = lead_with_outlets(plan, scores, chunks)
         chosen = diversify(scores, self._article_of(scores), k, self.per_article)
         return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
 
     def _rankings(self, plan: QueryPlan, filters: Filters) -> tuple[list[list[str]], list[float]]:
         """Ranked chunk-id lists and their weights: dense and keyword for the whole question,
-        then for the question restricted to each outlet and date it names.
+        then for the question restricted to each outlet and date it names (a date to the
+        outlets named with it).
 
         The keyword side runs in a worker thread while the question is embedded here.
         """
         steered = [_with_outlets(filters, m.outlets) for m in plan.outlets if not filters.outlets]
-        steered += [_with_window(filters, w.bounds()) for w in plan.dates]
+        named = tuple(o for m in plan.outlets for o in m.outlets)
+        dated = _with_outlets(filters, named) if named and not filters.outlets else filters
+        steered += [_with_window(dated, w.bounds()) for w in plan.dates]
         match = plan.match_expression()
         keyword = self._threads.submit(
             self._side, lambda k, sub: self.index.keyword_search(match, k, sub), filters, steered
@@ -130,19 +134,34 @@ def rerank(
     """Fused scores plus how much of one part of the question a single sentence answers.
 
     A multi-hop question asks one thing of each outlet it names; the chunk holding the fact
-    usually has one sentence that matches that part's rarer words.
+    usually has one sentence that matches that part's rarer words. A chunk from a named outlet
+    is held to that outlet's part; any other chunk to whichever part it answers best.
     """
     if not fused:
         return {}
     sentences = {i: [stems(s) for s in split_sentences(chunks[i].text)] for i in fused}
-    parts = [m.context for m in plan.outlets] or [plan.text]
-    weights = [_idf_weights(stems(part), sentences) for part in parts]
+    parts = [(m.outlets, _idf_weights(stems(m.context), sentences)) for m in plan.outlets]
+    parts = parts or [((), _idf_weights(stems(plan.text), sentences))]
     top = max(fused.values())
-    scores = {
-        i: score / top + SENTENCE_WEIGHT * max(_best_sentence(sentences[i], w) for w in weights)
-        for i, score in fused.items()
-    }
+    scores = {}
+    for i, score in fused.items():
+        own = [w for outlets, w in parts if chunks[i].article.outlet in outlets]
+        coverage = max(_best_sentence(sentences[i], w) for w in own or [w for _, w in parts])
+        scores[i] = score / top + SENTENCE_WEIGHT * coverage
     return _best_first(scores)
+
+
+def lead_with_outlets(
+    plan: QueryPlan, scores: dict[str, float], chunks: dict[str, StoredChunk]
+) -> dict[str, float]:
+    """Scores reordered so that the best chunk of each outlet the question names comes first:
+    a question about several outlets needs a passage from each."""
+    leads = {}
+    for mention in plan.outlets:
+        lead = next((i for i in scores if chunks[i].article.outlet in mention.outlets), None)
+        if lead is not None:
+            leads[lead] = scores[lead]
+    return {**_best_first(leads), **scores}
 
 
 def _idf_weights(terms: set[str], sentences: dict[str, list[set[str]]]) -> dict[str, float]:

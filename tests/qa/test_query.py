@@ -99,3 +99,27 @@ def test_content_terms_drop_stopwords():
         "geneva",
         "summit",
     ]
+
+
+def test_outlet_context_is_the_part_of_the_question_that_follows_it():
+    """What a comparison asks of the second outlet is not part of the first one's context."""
+    plan = plan_query(
+        "Does the TechCrunch article say the founder left the company, while The Verge "
+        "article says the board replaced him with an interim chief?",
+        OutletMatcher(OUTLETS),
+        TODAY,
+    )
+    first, second = (m.context for m in plan.outlets)
+    assert "founder left" in first and "interim" not in first
+    assert "interim chief" in second and "founder" not in second
+
+
+def test_outlets_listed_together_share_the_question():
+    """Outlets named in one list ("The Verge and TechCrunch") each get the whole question."""
+    plan = plan_query(
+        "Which company, covered by both The Verge and TechCrunch, lost its antitrust case?",
+        OutletMatcher(OUTLETS),
+        TODAY,
+    )
+    assert all("antitrust case" in m.context for m in plan.outlets)
+    assert all("company" in m.context for m in plan.outlets)

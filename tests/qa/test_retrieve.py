@@ -6,8 +6,9 @@ from langchain_core.documents import Document
 
 from bot.qa import retrieve
 from bot.qa.lc_retriever import NewsRetriever
-from bot.qa.retrieve import diversify, fuse
-from ingest.keyword import Filters
+from bot.qa.query import OutletMention, QueryPlan
+from bot.qa.retrieve import diversify, fuse, lead_with_outlets, rerank
+from ingest.keyword import Filters, StoredArticle, StoredChunk
 
 
 def test_fusion_rewards_agreement_between_rankings():
@@ -22,6 +23,46 @@ def test_diversify_caps_chunks_per_article_until_others_run_out():
     fused = dict.fromkeys(["x1", "x2", "x3", "y1", "x4"], 1.0)
     article_of = {i: i[0] for i in fused}
     assert diversify(fused, article_of, 4, per_article=2) == ["x1", "x2", "y1", "x3"]
+
+
+def _chunk(chunk_id: str, outlet: str, text: str) -> StoredChunk:
+    """A stored chunk of a one-chunk article from an outlet."""
+    article = StoredArticle(chunk_id, chunk_id, outlet, None, None, None, "", "", 1, "ok", 0.0)
+    return StoredChunk(chunk_id, 0, text, article)
+
+
+def _two_outlet_plan() -> QueryPlan:
+    """A question asking one thing of Alpha News and another of Beta Post."""
+    return QueryPlan(
+        text="Did Alpha News say the dam burst, while Beta Post said the bridge fell?",
+        terms=("dam", "burst", "bridge", "fell"),
+        phrases=(),
+        outlets=(
+            OutletMention(("Alpha News",), "Did say the dam burst, while"),
+            OutletMention(("Beta Post",), "said the bridge fell?"),
+        ),
+    )
+
+
+def test_rerank_judges_a_chunk_by_what_the_question_asks_of_its_outlet():
+    """An Alpha News chunk answering Alpha's part beats one that answers Beta's part."""
+    chunks = {
+        "off": _chunk("off", "Alpha News", "The bridge fell on Monday."),
+        "on": _chunk("on", "Alpha News", "The dam burst on Monday."),
+    }
+    scores = rerank(_two_outlet_plan(), {"off": 1.0, "on": 1.0}, chunks)
+    assert list(scores) == ["on", "off"]
+
+
+def test_each_named_outlet_leads_with_its_best_chunk():
+    """The best Beta Post chunk moves ahead of Alpha News's second best."""
+    chunks = {
+        "a1": _chunk("a1", "Alpha News", "The dam burst."),
+        "a2": _chunk("a2", "Alpha News", "The dam was old."),
+        "b1": _chunk("b1", "Beta Post", "The bridge fell."),
+    }
+    scores = {"a1": 3.0, "a2": 2.0, "b1": 1.0}
+    assert list(lead_with_outlets(_two_outlet_plan(), scores, chunks)) == ["a1", "b1", "a2"]
 
 
 def test_geneva_question_ranks_putin_articles_first(desk):
@@ -49,6 +90,16 @@ def test_steering_searches_anew_when_the_pool_holds_too_little(desk, monkeypatch
     for steered in rankings[2:]:
         assert steered and set(steered) <= set(outlet_chunks)
     assert len(rankings[2]) == min(retriever.candidates, len(outlet_chunks))
+
+
+def test_dates_in_a_question_naming_an_outlet_steer_to_that_outlet(desk):
+    """The ranking for "in 2023" keeps to Meridian Dispatch when the question names it."""
+    retriever = desk.retriever
+    plan = retriever.plan("What talks did Meridian Dispatch report in 2023?")
+    rankings, _ = retriever._rankings(plan, Filters())
+    outlet_chunks = set(desk.index.keyword.admitted_ids(Filters(outlets=("Meridian Dispatch",))))
+    dated = rankings[4:]
+    assert dated and all(r and set(r) <= outlet_chunks for r in dated)
 
 
 def test_date_filters_restrict_results(desk):
