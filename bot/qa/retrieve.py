@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 from collections import defaultdict
@@ -17,8 +16,6 @@ from bot.qa.types import Passage
 from ingest.chunk import article_id_of
 from ingest.index import ArticleIndex
 from ingest.keyword import Filters, StoredChunk
-
-log = logging.getLogger(__name__)
 
 RRF_K = 10
 CANDIDATES = 30
@@ -66,9 +63,9 @@ class HybridRetriever:
         plan = plan or self.plan(question)
         rankings, weights = self._rankings(plan, filters)
         fused = fuse(rankings, weights)
-        pool = list(fused)[: max(RERANK_POOL, k)]
-        chunks = self.index.keyword.chunks(pool)
-        scores = rerank(plan, {i: fused[i] for i in pool if i in chunks}, chunks)
+        best = list(fused)[: max(RERANK_POOL, k)]
+        chunks = self.index.keyword.chunks(best)
+        scores = rerank(plan, {i: fused[i] for i in best if i in chunks}, chunks)
         scores = lead_with_outlets(plan, scores, chunks)
         chosen = diversify(scores, self._article_of(scores), k, self.per_article)
         return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
