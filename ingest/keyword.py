@@ -342,6 +342,8 @@ class KeywordIndex:
         terms = _QUOTED.findall(match)
         if len(terms) < 2 or " OR ".join(terms) != match:
             return match
+        if self.counts()["chunks"] <= COMMON_MATCHES:  # no term can match more
+            return match
         rare = [t for t in terms if not self._is_common(t)]
         return " OR ".join(rare) if rare else match
 
