@@ -33,7 +33,7 @@ def build_index(settings: Settings, bulk: bool = False) -> ArticleIndex:
     )
     threads = settings.torch_threads or (None if bulk else 1)
     embedder = Embedder(settings.embedding_model, threads=threads)
-    return ArticleIndex(settings.data_dir, client, embedder)
+    return ArticleIndex(settings.data_dir, client, embedder, settings.collection_prefix)
 
 
 def build_desk(settings: Settings, bulk: bool = False) -> NewsDesk:

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.embed import DEFAULT_MODEL
+from ingest.vectors import COLLECTION_PREFIX
 
 
 def default_data_dir() -> Path:
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
         default=8000, validation_alias=AliasChoices("CHROMA_PORT", "NEWSDESK_CHROMA_PORT")
     )
     chroma_ssl: bool = False
+    # Collections are named PREFIX-MODEL: archives sharing one Chroma server need their own
+    collection_prefix: str = Field(
+        default=COLLECTION_PREFIX, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
+    )
     chroma_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("CHROMA_TOKEN", "NEWSDESK_CHROMA_TOKEN")
     )

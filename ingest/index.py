@@ -13,7 +13,7 @@ from ingest.embed import Embedder
 from ingest.errors import IndexNotReady, IndexUnavailable
 from ingest.keyword import Filters, KeywordIndex, StoredArticle
 from ingest.lock import lock_data_dir
-from ingest.vectors import VectorStore
+from ingest.vectors import COLLECTION_PREFIX, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,17 @@ class CheckReport:
 class ArticleIndex:
     """Articles, their chunks, vectors and keyword index; the catalogue is the source of truth."""
 
-    def __init__(self, data_dir: Path, chroma_client, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        chroma_client,
+        embedder: Embedder,
+        collection_prefix: str = COLLECTION_PREFIX,
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
         self.keyword = KeywordIndex(data_dir / KEYWORD_FILE)
-        self.vectors = VectorStore(chroma_client, embedder.slug)
+        self.vectors = VectorStore(chroma_client, embedder.slug, collection_prefix)
 
     def close(self) -> None:
         """Release the keyword database."""

@@ -15,9 +15,10 @@ COLLECTION_PREFIX = "newsdesk"
 _PAGE = 5000
 
 
-def collection_name(model_slug: str) -> str:
-    """The collection for a model: chunks and queries always share a model."""
-    return f"{COLLECTION_PREFIX}-{model_slug}"
+def collection_name(model_slug: str, prefix: str = COLLECTION_PREFIX) -> str:
+    """The collection for a model (chunks and queries always share a model), under a prefix
+    that keeps archives sharing one Chroma server apart."""
+    return f"{prefix}-{model_slug}"
 
 
 def chroma_errors() -> tuple[type[BaseException], ...]:
@@ -32,9 +33,9 @@ def chroma_errors() -> tuple[type[BaseException], ...]:
 class VectorStore:
     """Chunk vectors in a Chroma collection, with the chunk's metadata for filtering."""
 
-    def __init__(self, client, model_slug: str) -> None:
+    def __init__(self, client, model_slug: str, prefix: str = COLLECTION_PREFIX) -> None:
         self.client = client
-        self.name = collection_name(model_slug)
+        self.name = collection_name(model_slug, prefix)
         self._collection = None
         self._call("open", lambda: self.collection)
 

@@ -267,6 +267,15 @@ def test_data_dir_that_cannot_be_created_exits_2(capsys, tmp_path, command) -> N
     assert "Traceback" not in err
 
 
+def test_bad_collection_prefix_is_a_clear_error(capsys, tmp_path, monkeypatch) -> None:
+    """A collection prefix Chroma would refuse stops at once with the setting named."""
+    monkeypatch.setenv("NEWSDESK_COLLECTION_PREFIX", "my archive!")
+    code, out, err = run(capsys, "--data-dir", tmp_path / "data", "stats")
+    assert code == 2 and out == ""
+    assert "collection_prefix" in err and "should match pattern" in err
+    assert not (tmp_path / "data").exists()
+
+
 def test_unavailable_model_exits_2(capsys, tmp_path, monkeypatch) -> None:
     """An embedding model that cannot be loaded gives a one-line error and exit 2."""
     monkeypatch.setenv("NEWSDESK_EMBEDDING_MODEL", "no-such-org/no-such-model-xyz")

@@ -14,6 +14,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from bot import cli
+from bot.compose import build_desk
 from bot.qa.service import NewsDesk
 from ingest.index import KEYWORD_FILE
 from ingest.keyword import KeywordIndex
@@ -21,7 +22,7 @@ from ingest.lock import LOCK_FILE
 from ingest.vectors import collection_name
 from tests.chat.conftest import SAMPLES, StartBot
 from tests.fake_discord import FakeDiscord
-from tests.server.conftest import HOST, ChromaServer
+from tests.server.conftest import HOST, ChromaServer, server_settings
 
 pytestmark = pytest.mark.server
 
@@ -162,3 +163,24 @@ async def test_bot_sees_a_cli_ingest_from_another_process(
     answer, sources = after["embeds"]
     assert "Zorblat aquifer" in answer["description"]
     assert sources["fields"][0]["name"].startswith("[1] Zorblat aquifer found")
+
+
+def test_archives_with_their_own_prefix_share_a_server_safely(
+    chroma_server: ChromaServer, desk: NewsDesk, tmp_path: Path
+):
+    """A second archive on the same server, under its own prefix, neither sees nor repairs away
+    the first one's vectors."""
+    before = server_ids(chroma_server)
+    folder = tmp_path / "articles"
+    write_article(folder, "ferry.md", "Harbour ferry adds night crossings", "The ferry runs late.")
+    other = build_desk(server_settings(chroma_server, tmp_path / "data", collection_prefix="other"))
+    assert other.ingest([str(folder)]).added == 1
+    report = other.index.check(repair=True)
+
+    assert report.consistent
+    assert other.index.vectors.name == "other-all-MiniLM-L6-v2"
+    assert server_ids(chroma_server) == before == desk.index.keyword.chunk_ids()
+    assert {p.title for p in other.search("Putin Geneva summit")} == {
+        "Harbour ferry adds night crossings"
+    }
+    other.index.close()
