@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.article import Article
 from ingest.chunk import Chunk
@@ -51,6 +52,7 @@ FILTER_POOL = 2000  # before scoring; a broader one, to at most this many of the
 COMMON_MATCHES = 50_000  # a term matching more chunks is left out beside rarer terms: BM25
 # weighs it least, and scoring its matches is what makes a search slow on a big index
 PENDING, STORED = "pending", "ok"
+T = TypeVar("T")
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
@@ -108,8 +110,8 @@ class KeywordIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._counts: tuple[tuple[int, int], dict[str, object]] | None = None
-        self._common: tuple[tuple[int, int], dict[str, bool]] = ((-1, -1), {})
+        self._memo_version: tuple[int, int] | None = None
+        self._memo: dict[Hashable, object] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -245,7 +247,9 @@ class KeywordIndex:
         """Number of chunks the filters admit."""
         where, args = _filter_sql(filters)
         sql = f"SELECT COALESCE(SUM(a.chunk_count), 0) FROM articles a WHERE 1{where}"
-        return self.db.execute(sql, args).fetchone()[0]
+        return self._remembered(
+            ("admitted", filters), lambda: self.db.execute(sql, args).fetchone()[0]
+        )
 
     def admitted_ids(self, filters: Filters) -> list[str]:
         """Ids of the chunks the filters admit, of stored articles only."""
@@ -277,19 +281,25 @@ class KeywordIndex:
 
     def outlets(self) -> list[str]:
         """Distinct outlet names, most articles first."""
-        rows = self.db.execute(
+        sql = (
             "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
         )
-        return [r[0] for r in rows]
+        return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
 
     def counts(self) -> dict[str, object]:
         """Numbers of articles, chunks and outlets, and the date range; re-read after a write."""
+        return dict(self._remembered("counts", self._count))
+
+    def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        """read(), remembered until this or any other connection changes the database."""
         if self.db.in_transaction:
-            return self._count()
+            return read()
         version = self._version()
-        if self._counts is None or self._counts[0] != version:
-            self._counts = (version, self._count())
-        return dict(self._counts[1])
+        if version != self._memo_version:
+            self._memo_version, self._memo = version, {}
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]
 
     def _version(self) -> tuple[int, int]:
         """Changes whenever this or any other connection changes the database."""
@@ -348,17 +358,13 @@ class KeywordIndex:
         return " OR ".join(rare) if rare else match
 
     def _is_common(self, term: str) -> bool:
-        """Whether a quoted term matches more than COMMON_MATCHES chunks; remembered until the
-        database changes."""
-        version = self._version()
-        if self._common[0] != version:
-            self._common = (version, {})
-        known = self._common[1]
-        if term not in known:
-            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
-            found = self.db.execute(sql, (term, COMMON_MATCHES + 1)).fetchone()[0]
-            known[term] = found > COMMON_MATCHES
-        return known[term]
+        """Whether a quoted term matches more than COMMON_MATCHES chunks."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+        probe = (term, COMMON_MATCHES + 1)
+        found = self._remembered(
+            ("matches", term), lambda: self.db.execute(sql, probe).fetchone()[0]
+        )
+        return found > COMMON_MATCHES
 
     def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
         """(chunk_id, score) rows of a search query, the column weights bound first."""

@@ -328,6 +328,7 @@ class OutletMatcher:
     """Finds outlet names from the index in a question, with short forms of long names."""
 
     def __init__(self, outlets: list[str]) -> None:
+        self.outlets = outlets
         aliases: dict[str, set[str]] = {}
         for outlet in outlets:
             for alias in _aliases(outlet):

@@ -37,15 +37,13 @@ class HybridRetriever:
         self.candidates = candidates
         self.per_article = per_article
         self._threads = ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="keyword")
-        self._matcher: OutletMatcher | None = None
-        self._matcher_key: object = None
+        self._matcher = OutletMatcher([])
 
     def outlet_matcher(self) -> OutletMatcher:
-        """Outlet names in the index, re-read when the catalogue changes."""
-        key = self.index.keyword.counts()["articles"]
-        if self._matcher is None or key != self._matcher_key:
-            self._matcher = OutletMatcher(self.index.keyword.outlets())
-            self._matcher_key = key
+        """Outlet names in the index, rebuilt when they change."""
+        outlets = self.index.keyword.outlets()
+        if outlets != self._matcher.outlets:
+            self._matcher = OutletMatcher(outlets)
         return self._matcher
 
     def plan(self, question: str, today: date | None = None) -> QueryPlan:
