@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -125,17 +126,19 @@ class ArticleIndex:
                 return self.vectors.search(vector, k, filters)
         total = self.keyword.counts()["chunks"]
         nearest = self.vectors.search(vector, min(OVERFETCH_MAX, 3 * k * total // admitted))
-        kept = self.admitted(nearest, filters)
+        [kept] = self.admitted(nearest, [filters])
         return kept[:k] if len(kept) >= k else self.vectors.search(vector, k, filters)
 
-    def admitted(self, hits: list[tuple[str, float]], filters: Filters) -> list[tuple[str, float]]:
-        """The hits whose articles the filters admit, in order."""
+    def admitted(
+        self, hits: list[tuple[str, float]], each: Sequence[Filters]
+    ) -> list[list[tuple[str, float]]]:
+        """For each set of filters, the hits whose articles it admits, in order (the articles
+        are read once)."""
+        if not each:
+            return []
         articles = self.keyword.articles_by_id({article_id_of(i) for i, _ in hits})
-        return [
-            (i, score)
-            for i, score in hits
-            if (article := articles.get(article_id_of(i))) and filters.admits(article)
-        ]
+        found = [(hit, articles.get(article_id_of(hit[0]))) for hit in hits]
+        return [[hit for hit, a in found if a and filters.admits(a)] for filters in each]
 
     def keyword_search(self, match: str, k: int, filters: Filters = Filters()):
         """(chunk_id, BM25 score) from the keyword index."""

@@ -99,8 +99,7 @@ class HybridRetriever:
         POOL-deep search when that holds enough of it, else searched under its own filters."""
         pool = search(POOL, filters)
         rankings = [[i for i, _ in pool[: self.candidates]]]
-        for sub in steered:
-            hits = self.index.admitted(pool, sub)
+        for sub, hits in zip(steered, self.index.admitted(pool, steered), strict=True):
             if len(hits) < self.candidates and len(pool) == POOL:  # the pool may hide some
                 hits = search(self.candidates, sub)
             rankings.append([i for i, _ in hits[: self.candidates]])
