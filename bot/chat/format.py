@@ -267,10 +267,15 @@ def search_pages(
 
 def article_line(article: StoredArticle) -> str:
     """One line of the article list: title, outlet, date and id."""
+    return f"{_headline(article)} · `{article.article_id}`"
+
+
+def _headline(article: StoredArticle) -> str:
+    """The linked title in bold, its outlet and its date."""
     title = escape_markdown(trim(one_line(article.title) or "Untitled", LIST_TITLE_LIMIT))
     link = _link(article.url, title)
     outlet = escape_markdown(trim(article.outlet or "unknown outlet", 60))
-    return f"**{link or title}** — {outlet}, {_day(article.published)} · `{article.article_id}`"
+    return f"**{link or title}** — {outlet}, {_day(article.published)}"
 
 
 def article_list_pages(
@@ -502,10 +507,7 @@ def digest_line(digest: Digest | None) -> str:
 
 def digest_article_line(article: StoredArticle) -> str:
     """One line of a digest: the linked headline, its outlet and its date."""
-    title = escape_markdown(trim(one_line(article.title) or "Untitled", LIST_TITLE_LIMIT))
-    link = _link(article.url, title)
-    outlet = escape_markdown(trim(article.outlet or "unknown outlet", 60))
-    return f"• **{link or title}** — {outlet}, {_day(article.published)}"
+    return f"• {_headline(article)}"
 
 
 def digest_embed(
