@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.chat.bot import NewsBot
 from bot.compose import build_desk
@@ -49,10 +50,11 @@ async def start_bot(
             sync_commands=True,
             ask_cooldown_seconds=0,
             view_timeout_seconds=60,
+            discord_token=SecretStr("test-token"),
         ).model_copy(update=overrides)
         stores.append(FeedbackStore(tmp_path / FEEDBACK_FILE))
         bot = NewsBot(desk, settings, stores[-1])
-        await start_client(fake_discord, bot)
+        await start_client(fake_discord, bot, settings.discord_token.get_secret_value())
         return bot
 
     yield start

@@ -6,18 +6,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from bot.chat.bot import NewsBot
-from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
 from bot.qa.service import NewsDesk
-from bot.settings import Settings
 from ingest.errors import IndexUnavailable
+from tests.chat.conftest import StartBot
 from tests.chat.helpers import FailingDesk, allowed_mentions, message_sends, private_reply
-from tests.fake_discord import FakeDiscord, InteractionHandle, start_client
+from tests.fake_discord import FakeDiscord, InteractionHandle
 
 QUESTION = "What did Putin say about the Geneva summit?"
 REFUSAL = "You need the Manage Server permission to use this command."
@@ -158,7 +155,7 @@ async def test_plain_members_reach_no_admin_action(
 async def test_token_appears_in_no_log_and_no_reply(
     fake_discord: FakeDiscord,
     desk: NewsDesk,
-    tmp_path: Path,
+    start_bot: StartBot,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ):
@@ -166,22 +163,8 @@ async def test_token_appears_in_no_log_and_no_reply(
     for name in ("", "bot", "ingest", *DISCORD_LOGGERS):
         caplog.set_level(logging.DEBUG, logger=name)
     failing = FailingDesk(desk)
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path,
-        dev_guild_id=fake_discord.world.guild.id,
-        sync_commands=True,
-        ask_cooldown_seconds=0,
-        discord_token=SecretStr(TOKEN),
-    )
-    feedback = FeedbackStore(tmp_path / FEEDBACK_FILE)
-    bot = NewsBot(failing, settings, feedback)
-
-    async def close_feedback() -> None:
-        feedback.close()
-
-    fake_discord.add_cleanup(close_feedback)
-    await start_client(fake_discord, bot, token=TOKEN)
+    bot = await start_bot(failing, discord_token=SecretStr(TOKEN))
+    settings = bot.settings
     world = fake_discord.world
 
     replies = [await fake_discord.slash("ask", {"question": QUESTION}).message(timeout=20)]

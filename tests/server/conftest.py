@@ -6,6 +6,7 @@ The `desk` fixture here replaces the embedded one of tests/chat, so `start_bot` 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -109,6 +110,15 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
     server.start()
     yield server
     server.stop()
+
+
+def use_server(monkeypatch: pytest.MonkeyPatch, server: ChromaServer, data_dir: Path) -> None:
+    """The environment a deployment sets for server mode (and nothing else of ours)."""
+    for name in [n for n in os.environ if n.startswith(("NEWSDESK_", "CHROMA_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("CHROMA_HOST", HOST)
+    monkeypatch.setenv("CHROMA_PORT", str(server.port))
 
 
 def server_settings(server: ChromaServer, data_dir: Path, **overrides) -> Settings:

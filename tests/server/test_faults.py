@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from ingest.vectors import VectorStore, collection_name
 from tests.chat.conftest import StartBot
 from tests.chat.helpers import DEFERRED, private_reply
 from tests.fake_discord import FakeDiscord
-from tests.server.conftest import HOST, ChromaServer, server_settings
+from tests.server.conftest import HOST, ChromaServer, server_settings, use_server
 
 pytestmark = pytest.mark.server
 
@@ -39,15 +38,6 @@ def write_article(folder: Path, name: str, title: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def use_server(monkeypatch: pytest.MonkeyPatch, server: ChromaServer, data_dir: Path) -> None:
-    """The environment of a `newsdesk` command in server mode on data_dir."""
-    for name in [n for n in os.environ if n.startswith(("NEWSDESK_", "CHROMA_"))]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("CHROMA_HOST", HOST)
-    monkeypatch.setenv("CHROMA_PORT", str(server.port))
 
 
 def error_line(stderr: str) -> str:

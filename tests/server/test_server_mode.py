@@ -22,7 +22,7 @@ from ingest.lock import LOCK_FILE
 from ingest.vectors import collection_name
 from tests.chat.conftest import SAMPLES, StartBot
 from tests.fake_discord import FakeDiscord
-from tests.server.conftest import HOST, ChromaServer, server_settings
+from tests.server.conftest import HOST, ChromaServer, server_settings, use_server
 
 pytestmark = pytest.mark.server
 
@@ -46,15 +46,6 @@ def server_ids(server: ChromaServer) -> set[str]:
         host=HOST, port=server.port, settings=ChromaSettings(anonymized_telemetry=False)
     )
     return set(client.get_collection(COLLECTION).get(include=[])["ids"])
-
-
-def use_server(monkeypatch: pytest.MonkeyPatch, server: ChromaServer, data_dir: Path) -> None:
-    """The environment a deployment sets for server mode (and nothing else of ours)."""
-    for name in [n for n in os.environ if n.startswith(("NEWSDESK_", "CHROMA_"))]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("CHROMA_HOST", HOST)
-    monkeypatch.setenv("CHROMA_PORT", str(server.port))
 
 
 def test_desk_keeps_its_vectors_in_the_server(chroma_server: ChromaServer, desk: NewsDesk):
