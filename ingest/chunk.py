@@ -10,8 +10,8 @@ from ingest.article import Article
 
 # Paragraphs, then lines, then sentence ends, then clauses, then words.
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ": ", ", ", " ", ""]
-DEFAULT_CHUNK_TOKENS = 128
-DEFAULT_OVERLAP_TOKENS = 24
+DEFAULT_CHUNK_TOKENS = 256  # as many as fit beside the title in MiniLM's window
+DEFAULT_OVERLAP_TOKENS = 40
 MAX_TITLE_TOKENS = 40
 
 
@@ -57,10 +57,11 @@ class Chunker:
         self.window = window
         budget = window - MAX_TITLE_TOKENS - 3  # [CLS], [SEP] and the newline after the title
         self.chunk_tokens = min(chunk_tokens, budget)
+        self.overlap_tokens = min(overlap_tokens, self.chunk_tokens // 2)
         self._splitter = RecursiveCharacterTextSplitter(
             separators=SEPARATORS,
             chunk_size=self.chunk_tokens,
-            chunk_overlap=min(overlap_tokens, self.chunk_tokens // 2),
+            chunk_overlap=self.overlap_tokens,
             length_function=self.count_tokens,
             keep_separator="end",
             strip_whitespace=True,
@@ -87,11 +88,16 @@ class Chunker:
         pieces = []
         for piece in self._splitter.split_text(article.text):
             pieces.extend(self._fit(title, piece.strip()))
-        prefix = f"{article.article_id}-{article.content_hash}"
+        prefix = self.id_prefix(article)
         return [
             Chunk(f"{prefix}-{i}", article.article_id, i, text, titled(title, text), article)
             for i, text in enumerate(pieces)
         ]
+
+    def id_prefix(self, article: Article) -> str:
+        """How an article's chunk ids start: new text or a new chunk size gives new ids."""
+        sizes = f"{self.chunk_tokens}.{self.overlap_tokens}"
+        return f"{article.article_id}-{article.content_hash}-{sizes}"
 
     def _fit(self, title: str, text: str) -> list[str]:
         """Text as one piece, or halved until every piece fits the window with its title."""

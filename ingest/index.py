@@ -60,23 +60,30 @@ class ArticleIndex:
         self.embedder = embedder
         self.keyword = KeywordIndex(data_dir / KEYWORD_FILE)
         self.vectors = VectorStore(chroma_client, embedder.slug, collection_prefix)
+        self._chunker: Chunker | None = None
 
     def close(self) -> None:
         """Release the keyword database."""
         self.keyword.close()
 
     def chunker(self) -> Chunker:
-        """A chunker sized to this index's embedding model."""
-        return Chunker(self.embedder.tokenizer, self.embedder.max_tokens)
+        """A chunker sized to this index's embedding model, built once."""
+        if self._chunker is None:
+            self._chunker = Chunker(self.embedder.tokenizer, self.embedder.max_tokens)
+        return self._chunker
 
     def is_current(self, article: Article) -> bool:
-        """True when this exact article is already stored whole, vectors for this model included."""
+        """True when this exact article is already stored whole, cut as this chunker cuts it,
+        vectors for this model included."""
         stored = self.keyword.article(article.article_id)
         if not (stored and stored.state == "ok" and stored.content_hash == article.content_hash):
             return False
+        wanted = self.keyword.chunk_ids(article.article_id)
+        prefix = f"{self.chunker().id_prefix(article)}-"
+        if not all(chunk_id.startswith(prefix) for chunk_id in wanted):
+            return False  # cut with another chunk size: cut and embed it again
         # The catalogue is shared by every model's collection: after a model change, or vectors
         # lost from Chroma, the article must be embedded again.
-        wanted = self.keyword.chunk_ids(article.article_id)
         return self.vectors.ids_for_article(article.article_id) == wanted
 
     def store(self, article: Article, chunks: list[Chunk], vectors) -> Outcome:

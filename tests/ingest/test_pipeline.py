@@ -84,7 +84,7 @@ def test_small_batches_store_each_chunk_with_its_own_vector(
             folder,
             f"{n}.md",
             f"Story number {n}",
-            " ".join([f"Sentence {k} of story {n} says something new." for k in range(n * 6 + 1)]),
+            " ".join([f"Sentence {k} of story {n} says something new." for k in range(n * 15 + 1)]),
         )
     index = open_index(tmp_path / "data", embedder)
     report = ingest([str(folder)], index)
@@ -115,6 +115,31 @@ def test_same_article_twice_in_one_run_is_stored_once(tmp_path, embedder) -> Non
         "Winds reached the coast overnight."
     ]
     assert_consistent(index)
+
+
+def test_a_new_chunk_size_cuts_and_embeds_stored_articles_again(
+    tmp_path, monkeypatch, embedder
+) -> None:
+    """After the chunk size changes, the next ingest replaces each article's chunks with the
+    new cut, in both indexes; a third run finds everything current."""
+    folder = tmp_path / "long"
+    text = " ".join(f"Sentence {k} says something new about the harbour." for k in range(60))
+    write_article(folder, "1.md", "Harbour works", text)
+    index = open_index(tmp_path / "data", embedder)
+    assert ingest([str(folder)], index).added == 1
+    before = index.keyword.chunk_ids()
+    index.close()
+
+    monkeypatch.setattr("ingest.chunk.Chunker.__init__.__defaults__", (64, 8))
+    smaller = open_index(tmp_path / "data", embedder)
+    report = ingest([str(folder)], smaller)
+    assert (report.updated, report.unchanged) == (1, 0)
+    after = smaller.keyword.chunk_ids()
+    assert len(after) > len(before) and not after & before
+    chunker = smaller.chunker()
+    assert all(chunker.count_tokens(c.text) <= 64 for c in smaller.keyword.chunks(after).values())
+    assert_consistent(smaller)
+    assert ingest([str(folder)], smaller).unchanged == 1
 
 
 def stored_articles(db_path: Path) -> int:
