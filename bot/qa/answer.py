@@ -14,7 +14,7 @@ from bot.qa.types import Answer, Citation, Passage
 
 MAX_SENTENCES = 4
 PER_PASSAGE = 2
-MIN_COVERAGE = 0.18
+MIN_COVERAGE = 0.25
 MIN_GAIN = 0.04
 CORROBORATION = 0.5
 NAME_SUPPORT = 2  # passages that name it

@@ -25,6 +25,15 @@ def test_diversify_caps_chunks_per_article_until_others_run_out():
     assert diversify(fused, article_of, 4, per_article=2) == ["x1", "x2", "y1", "x3"]
 
 
+def test_diversify_brings_new_articles_before_second_chunks_past_the_lead():
+    """Past the best four, each article not yet shown gets a place before a second chunk of one
+    that is; within the best four, two chunks of one article may stand."""
+    order = ["a1", "a2", "b1", "c1", "b2", "d1", "c2", "e1"]
+    article_of = {i: i[0] for i in order}
+    got = diversify(dict.fromkeys(order, 1.0), article_of, 8, per_article=2)
+    assert got == ["a1", "a2", "b1", "c1", "d1", "e1", "b2", "c2"]
+
+
 def _chunk(chunk_id: str, outlet: str, text: str) -> StoredChunk:
     """A stored chunk of a one-chunk article from an outlet."""
     article = StoredArticle(chunk_id, chunk_id, outlet, None, None, None, "", "", 1, "ok", 0.0)
