@@ -6,6 +6,7 @@ import calendar
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.qa.query import STOPWORDS, QueryPlan, stems
@@ -84,13 +85,13 @@ class ExtractiveAnswerer:
         for group in (g for g in wanted if g):
             have = next((c for c in chosen if c in group), None)
             if have is None:
-                have = max(group, key=lambda c: (sum(weights[t] for t in c.terms), -c.passage_rank))
+                have = max(group, key=lambda c: (_weight(c.terms, weights), -c.passage_rank))
                 spare = [c for c in chosen if c not in kept]
                 if len(chosen) >= self.max_sentences and spare:
                     chosen.remove(spare[-1])
                 chosen.append(have)
             kept.append(have)
-        return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
+        return _in_reading_order(chosen)
 
     def _choose(
         self, candidates: list[Candidate], weights: dict[str, float]
@@ -109,8 +110,8 @@ class ExtractiveAnswerer:
             for cand in candidates:
                 if cand in chosen or per_passage.get(cand.passage_rank, 0) >= PER_PASSAGE:
                     continue
-                gain = sum(weights[t] for t in cand.terms - covered) / total
-                context = sum(weights[t] for t in cand.title_terms - covered) / total
+                gain = _weight(cand.terms - covered, weights) / total
+                context = _weight(cand.title_terms - covered, weights) / total
                 score = gain + 0.25 * context + 0.1 / (1 + cand.passage_rank) if gain else 0
                 if score > best_score:
                     best, best_score = cand, score
@@ -119,9 +120,9 @@ class ExtractiveAnswerer:
             chosen.append(best)
             covered |= best.terms
             per_passage[best.passage_rank] = per_passage.get(best.passage_rank, 0) + 1
-        coverage = sum(weights[t] for t in covered) / total
+        coverage = _weight(covered, weights) / total
         chosen += self._corroborating(candidates, chosen, weights)
-        return sorted(chosen, key=lambda c: (c.passage_rank, c.index)), coverage
+        return _in_reading_order(chosen), coverage
 
     def _corroborating(
         self,
@@ -133,7 +134,7 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
 
         def own(cand: Candidate) -> float:
-            return sum(weights[t] for t in cand.terms) / total
+            return _weight(cand.terms, weights) / total
 
         bar = CORROBORATION * max((own(c) for c in chosen), default=1.0)
         cited = {c.article_id for c in chosen}
@@ -201,6 +202,16 @@ def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
         df = sum(term in t for t in texts)
         weights[term] = math.log(1 + len(texts) / (1 + df)) * (2.0 if term in named else 1.0)
     return weights
+
+
+def _weight(terms: Iterable[str], weights: dict[str, float]) -> float:
+    """How much of the question's weight the terms hold."""
+    return sum(weights[t] for t in terms)
+
+
+def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
+    """Sentences by source, then as they stand in it."""
+    return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
 
 
 def _candidates(rank: int, passage: Passage, weights: dict[str, float]) -> list[Candidate]:
