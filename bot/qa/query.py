@@ -321,7 +321,12 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """Stems of the meaningful words of text."""
-    return {stem(w) for w in content_terms(text)}
+    return set(stem_sequence(text))
+
+
+def stem_sequence(text: str) -> list[str]:
+    """Stems of the meaningful words of text, in order."""
+    return [stem(w) for w in content_terms(text)]
 
 
 class OutletMatcher:

@@ -7,10 +7,11 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 
-from bot.qa.query import OutletMatcher, QueryPlan, plan_query, stems
+from bot.qa.query import OutletMatcher, QueryPlan, plan_query, stem_sequence
 from bot.qa.sentences import split_sentences
 from bot.qa.types import Passage
 from ingest.chunk import article_id_of
@@ -19,13 +20,14 @@ from ingest.keyword import Filters, StoredChunk
 
 RRF_K = 10
 CANDIDATES = 30
-PER_ARTICLE = 2
-LEAD = 4  # past the best four, an article not yet shown comes before more of one that is
+PER_ARTICLE = 3
+LEAD = 6  # past the best six, an article not yet shown comes before more of one that is
 DENSE_WEIGHT = 0.8  # measured on MultiHop-RAG: BM25 ranks better than MiniLM alone
 STEERED_WEIGHT = 2.0  # rankings restricted to an outlet or date the question names
 RERANK_POOL = 30
 POOL = 300  # how deep the whole question's rankings are read
 SENTENCE_WEIGHT = 4.0
+PAIR_WEIGHT = 0.5  # question words side by side in a sentence ("white horse") count again
 
 
 class HybridRetriever:
@@ -129,19 +131,20 @@ def rerank(
     """Fused scores plus how much of one part of the question a single sentence answers.
 
     A multi-hop question asks one thing of each outlet it names; the chunk holding the fact
-    usually has one sentence that matches that part's rarer words. A chunk from a named outlet
-    is held to that outlet's part; any other chunk to whichever part it answers best.
+    usually has one sentence that matches that part's rarer words, often side by side as in
+    the question. A chunk from a named outlet is held to that outlet's part; any other chunk
+    to whichever part it answers best.
     """
     if not fused:
         return {}
-    sentences = {i: [stems(s) for s in split_sentences(chunks[i].text)] for i in fused}
-    parts = [(m.outlets, _idf_weights(stems(m.context), sentences)) for m in plan.outlets]
-    parts = parts or [((), _idf_weights(stems(plan.text), sentences))]
+    sentences = {i: [_Words.of(s) for s in split_sentences(chunks[i].text)] for i in fused}
+    parts = [(m.outlets, _Part.weigh(_Words.of(m.context), sentences)) for m in plan.outlets]
+    parts = parts or [((), _Part.weigh(_Words.of(plan.text), sentences))]
     top = max(fused.values())
     scores = {}
     for i, score in fused.items():
-        own = [w for outlets, w in parts if chunks[i].article.outlet in outlets]
-        coverage = max(_best_sentence(sentences[i], w) for w in own or [w for _, w in parts])
+        own = [part for outlets, part in parts if chunks[i].article.outlet in outlets]
+        coverage = max(part.best_sentence(sentences[i]) for part in own or [p for _, p in parts])
         scores[i] = score / top + SENTENCE_WEIGHT * coverage
     return _best_first(scores)
 
@@ -159,21 +162,51 @@ def lead_with_outlets(
     return {**_best_first(leads), **scores}
 
 
-def _idf_weights(terms: set[str], sentences: dict[str, list[set[str]]]) -> dict[str, float]:
-    """Each term weighted by how few of the candidate chunks hold it."""
-    n = len(sentences)
-    return {
-        t: math.log(1 + n / (1 + sum(any(t in s for s in sents) for sents in sentences.values())))
-        for t in terms
-    }
+@dataclass(frozen=True)
+class _Words:
+    """The word stems of a text, and the pairs of them that stand side by side."""
+
+    terms: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        """The words of text."""
+        seq = stem_sequence(text)
+        return cls(frozenset(seq), frozenset(pairwise(seq)))
 
 
-def _best_sentence(sentences: list[set[str]], weights: dict[str, float]) -> float:
-    """The largest share of the weighted terms that one sentence holds."""
-    total = sum(weights.values()) or 1.0
-    return max(
-        (sum(w for t, w in weights.items() if t in s) / total for s in sentences), default=0.0
-    )
+@dataclass(frozen=True)
+class _Part:
+    """One part of a question: its terms weighted by how few candidate chunks hold them, and
+    its side-by-side pairs weighted by both their terms."""
+
+    terms: dict[str, float]
+    pairs: dict[tuple[str, str], float]
+
+    @classmethod
+    def weigh(cls, words: _Words, sentences: dict[str, list[_Words]]) -> _Part:
+        """A part's words weighed against the candidates' sentences, chunk id -> sentences."""
+        chunk_terms = [set().union(*(s.terms for s in ss)) for ss in sentences.values()]
+        n = len(chunk_terms)
+        terms = {t: math.log(1 + n / (1 + sum(t in c for c in chunk_terms))) for t in words.terms}
+        return cls(terms, {p: terms[p[0]] + terms[p[1]] for p in words.pairs})
+
+    def best_sentence(self, sentences: list[_Words]) -> float:
+        """The best of the chunk's sentences: the share of the weighted terms it holds, plus
+        PAIR_WEIGHT times the share of the weighted pairs."""
+        return max(
+            (
+                _share(s.terms, self.terms) + PAIR_WEIGHT * _share(s.pairs, self.pairs)
+                for s in sentences
+            ),
+            default=0.0,
+        )
+
+
+def _share(held, weights: dict) -> float:
+    """The share of the total weight that the held items carry."""
+    return sum(w for t, w in weights.items() if t in held) / (sum(weights.values()) or 1.0)
 
 
 def _best_first(scores: dict[str, float]) -> dict[str, float]:

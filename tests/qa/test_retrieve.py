@@ -25,9 +25,10 @@ def test_diversify_caps_chunks_per_article_until_others_run_out():
     assert diversify(fused, article_of, 4, per_article=2) == ["x1", "x2", "y1", "x3"]
 
 
-def test_diversify_brings_new_articles_before_second_chunks_past_the_lead():
-    """Past the best four, each article not yet shown gets a place before a second chunk of one
-    that is; within the best four, two chunks of one article may stand."""
+def test_diversify_brings_new_articles_before_second_chunks_past_the_lead(monkeypatch):
+    """Past the lead (here the best four), each article not yet shown gets a place before a
+    second chunk of one that is; within the lead, two chunks of one article may stand."""
+    monkeypatch.setattr(retrieve, "LEAD", 4)
     order = ["a1", "a2", "b1", "c1", "b2", "d1", "c2", "e1"]
     article_of = {i: i[0] for i in order}
     got = diversify(dict.fromkeys(order, 1.0), article_of, 8, per_article=2)
@@ -61,6 +62,22 @@ def test_rerank_judges_a_chunk_by_what_the_question_asks_of_its_outlet():
     }
     scores = rerank(_two_outlet_plan(), {"off": 1.0, "on": 1.0}, chunks)
     assert list(scores) == ["on", "off"]
+
+
+def test_rerank_prefers_the_question_words_side_by_side():
+    """Of two sentences holding the same question words, the one that has them in the
+    question's order, next to each other, ranks first."""
+    plan = QueryPlan(
+        text="Who was called the white horse of crypto?",
+        terms=("called", "white", "horse", "crypto"),
+        phrases=(),
+    )
+    chunks = {
+        "apart": _chunk("apart", "Alpha News", "A white horse was called in; crypto fell."),
+        "together": _chunk("together", "Alpha News", "Many called him the white horse of crypto."),
+    }
+    scores = rerank(plan, {"apart": 1.0, "together": 1.0}, chunks)
+    assert list(scores) == ["together", "apart"]
 
 
 def test_each_named_outlet_leads_with_its_best_chunk():
@@ -118,14 +135,15 @@ def test_date_filters_restrict_results(desk):
     assert all(date(2022, 1, 1) <= p.published <= date(2022, 12, 31) for p in passages)
 
 
-def test_no_article_fills_more_than_two_of_the_top_ten(desk):
-    """Diversification keeps one article from filling the results."""
+def test_no_article_fills_more_than_its_share_of_the_top_ten(desk):
+    """Diversification keeps one article from filling the results: at most PER_ARTICLE chunks
+    of one article, unless too few articles match to fill ten places."""
     passages = desk.search("Putin Russia China United States relations", k=10)
     counts = {}
     for p in passages:
         counts[p.article_id] = counts.get(p.article_id, 0) + 1
-    distinct = len(counts)
-    assert max(counts.values()) <= 2 or distinct * 2 < len(passages)
+    cap = retrieve.PER_ARTICLE
+    assert max(counts.values()) <= cap or len(counts) * cap < len(passages)
 
 
 def test_langchain_retriever_returns_documents_with_metadata(desk):
