@@ -210,8 +210,12 @@ def _weight(terms: Iterable[str], weights: dict[str, float]) -> float:
 
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
-    """Sentences by source, then as they stand in it."""
-    return sorted(chosen, key=lambda c: (c.passage_rank, c.index))
+    """Sentences by article, in the order the articles rank, then as they stand in it: two
+    passages of one article are quoted together, so source numbers run in order."""
+    first_rank: dict[str, int] = {}
+    for cand in sorted(chosen, key=lambda c: c.passage_rank):
+        first_rank.setdefault(cand.article_id, cand.passage_rank)
+    return sorted(chosen, key=lambda c: (first_rank[c.article_id], c.passage_rank, c.index))
 
 
 def _candidates(rank: int, passage: Passage, weights: dict[str, float]) -> list[Candidate]:

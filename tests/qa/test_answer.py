@@ -135,6 +135,22 @@ def test_a_comparison_quotes_each_outlet_it_names():
     assert len(answer.text.splitlines()) == 2
 
 
+def test_sentences_of_one_article_stand_together_so_sources_number_in_order():
+    """Two passages of one article ranked around another article's: the reply quotes the first
+    article's two sentences together, and cites [1], [1], [2]."""
+    first, other, second = passages(
+        "The tram budget was approved by the council on Monday.",
+        "The tram budget was praised by the mayor at the depot.",
+        "The tram budget pays for two new lines across the river.",
+    )
+    second = replace(second, article_id=first.article_id, title=first.title)
+    question = "What does the tram budget pay for, and who approved and praised it?"
+    answer = ExtractiveAnswerer().answer(question, plan_query(question), [first, other, second])
+    lines = answer.text.splitlines()
+    assert [line[-3:] for line in lines] == ["[1]", "[1]", "[2]"]
+    assert "council" in lines[0] and "new lines" in lines[1] and "mayor" in lines[2]
+
+
 def test_a_possessive_ends_a_name():
     """A possessive splits "Google’s Bard" in two; "Martin O’Neill" stays one; "Staff" opens."""
     assert names_in("Staff praised Google’s Bard and Martin O’Neill.") == [
