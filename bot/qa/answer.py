@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import calendar
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.qa.query import STOPWORDS, QueryPlan, stems
+from bot.qa.query import STOPWORDS, QueryPlan, rarity_weights, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -197,11 +196,8 @@ def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
     terms = stems(" ".join(plan.terms))
     named = {w for p in plan.phrases for w in stems(p)}
     texts = [stems(p.text) for p in passages] or [set()]
-    weights = {}
-    for term in terms | named:
-        df = sum(term in t for t in texts)
-        weights[term] = math.log(1 + len(texts) / (1 + df)) * (2.0 if term in named else 1.0)
-    return weights
+    weights = rarity_weights(terms | named, texts)
+    return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
 
 
 def _weight(terms: Iterable[str], weights: dict[str, float]) -> float:

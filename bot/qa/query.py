@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -327,6 +329,12 @@ def stems(text: str) -> set[str]:
 def stem_sequence(text: str) -> list[str]:
     """Stems of the meaningful words of text, in order."""
     return [stem(w) for w in content_terms(text)]
+
+
+def rarity_weights(terms: Iterable[str], texts: list[set[str]]) -> dict[str, float]:
+    """Each term weighted by how few of the texts (each a set of stems) hold it."""
+    n = len(texts)
+    return {t: math.log(1 + n / (1 + sum(t in text for text in texts))) for t in terms}
 
 
 class OutletMatcher:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
-from bot.qa.query import OutletMatcher, QueryPlan, plan_query, stem_sequence
+from bot.qa.query import OutletMatcher, QueryPlan, plan_query, rarity_weights, stem_sequence
 from bot.qa.sentences import split_sentences
 from bot.qa.types import Passage
 from ingest.chunk import article_id_of
@@ -138,8 +138,9 @@ def rerank(
     if not fused:
         return {}
     sentences = {i: [_Words.of(s) for s in split_sentences(chunks[i].text)] for i in fused}
-    parts = [(m.outlets, _Part.weigh(_Words.of(m.context), sentences)) for m in plan.outlets]
-    parts = parts or [((), _Part.weigh(_Words.of(plan.text), sentences))]
+    held = [set().union(*(s.terms for s in sents)) for sents in sentences.values()]
+    parts = [(m.outlets, _Part.weigh(_Words.of(m.context), held)) for m in plan.outlets]
+    parts = parts or [((), _Part.weigh(_Words.of(plan.text), held))]
     top = max(fused.values())
     scores = {}
     for i, score in fused.items():
@@ -185,11 +186,9 @@ class _Part:
     pairs: dict[tuple[str, str], float]
 
     @classmethod
-    def weigh(cls, words: _Words, sentences: dict[str, list[_Words]]) -> _Part:
-        """A part's words weighed against the candidates' sentences, chunk id -> sentences."""
-        chunk_terms = [set().union(*(s.terms for s in ss)) for ss in sentences.values()]
-        n = len(chunk_terms)
-        terms = {t: math.log(1 + n / (1 + sum(t in c for c in chunk_terms))) for t in words.terms}
+    def weigh(cls, words: _Words, chunk_terms: list[set[str]]) -> _Part:
+        """A part's words weighed against the terms of each candidate chunk."""
+        terms = rarity_weights(words.terms, chunk_terms)
         return cls(terms, {p: terms[p[0]] + terms[p[1]] for p in words.pairs})
 
     def best_sentence(self, sentences: list[_Words]) -> float:
