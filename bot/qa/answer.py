@@ -153,6 +153,8 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     Names are grouped by their last word, so "Sam Altman" and a later "Altman" count together,
     and the full form is returned. A "who" question wants a name some passage gives in full.
     A lone word opening a sentence counts only if some passage also names it mid-sentence.
+    A short form that begins a two-word name the passages give ("Fed", "Federal Reserve")
+    is returned as that name.
     """
     wh = NAME_QUESTION.match(question)
     if not wh:
@@ -174,7 +176,21 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     if best is None or support[best] < NAME_SUPPORT:
         return None
     variants = forms[best]
-    return max(variants, key=lambda v: (len(v.split()) > 1, variants[v], len(v)))
+    name = max(variants, key=lambda v: (len(v.split()) > 1, variants[v], len(v)))
+    return _in_full(name, [n for mentions in found for n, _ in mentions])
+
+
+def _in_full(name: str, names: list[str]) -> str:
+    """The two-word name most often given that a one-word name shortens, else the name."""
+    longer = Counter(
+        n
+        for n in names
+        if len(words := n.split()) == 2
+        and words[0].isalpha()
+        and words[0] != name
+        and words[0].startswith(name)
+    )
+    return max(longer, key=lambda n: (longer[n], n), default=name)
 
 
 def names_in(text: str) -> list[tuple[str, bool]]:

@@ -108,6 +108,19 @@ def test_a_who_question_wants_a_name_given_in_full():
     assert likely_answer_name("Which company signed the deal?", texts) == "Google"
 
 
+def test_a_short_form_is_answered_with_the_name_it_shortens():
+    """A "Fed" in most passages is answered as the "Federal Reserve" one passage gives in full;
+    a name that merely starts the same way ("Google Play" for "Google") is not."""
+    fed = passages(
+        "The Federal Reserve held rates. Investors cheered the Fed.",
+        "Markets expect the Fed to pause.",
+        "Traders doubt the Fed will cut.",
+    )
+    assert likely_answer_name("Which institution held rates?", fed) == "Federal Reserve"
+    google = passages("Google Play grew.", "Analysts praised Google.", "Google said yes.")
+    assert likely_answer_name("Which company said yes?", google) == "Google"
+
+
 def test_a_question_about_what_someone_said_wants_no_name():
     """A "What did ... say" question asks for words, so no name is pressed into the answer."""
     assert likely_answer_name("What did the board say about the return?", BOARD) is None
