@@ -286,6 +286,12 @@ class KeywordIndex:
         )
         return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
 
+    def newest_published(self) -> date | None:
+        """The publication date of the newest article, if any has one."""
+        sql = "SELECT MAX(published) FROM articles"
+        newest = self._remembered("newest", lambda: self.db.execute(sql).fetchone()[0])
+        return date.fromisoformat(newest) if newest else None
+
     def counts(self) -> dict[str, object]:
         """Numbers of articles, chunks and outlets, and the date range; re-read after a write."""
         return dict(self._remembered("counts", self._count))

@@ -50,7 +50,13 @@ class HybridRetriever:
         return self._matcher
 
     def plan(self, question: str, today: date | None = None) -> QueryPlan:
-        """What the question names: terms, phrases, outlets and dates."""
+        """What the question names: terms, phrases, outlets and dates.
+
+        A date without a year ("on October 28", "last June") is read from the newest article's
+        day when the archive ends before today: the question is asked of the archive.
+        """
+        newest = self.index.keyword.newest_published()
+        today = today or min(filter(None, [date.today(), newest]))
         return plan_query(question, self.outlet_matcher(), today)
 
     def retrieve(

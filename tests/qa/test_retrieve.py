@@ -153,3 +153,13 @@ def test_langchain_retriever_returns_documents_with_metadata(desk):
     assert docs and all(isinstance(d, Document) for d in docs)
     assert {"title", "source", "published", "url", "score", "article_id"} <= set(docs[0].metadata)
     assert docs[0].page_content
+
+
+def test_a_date_without_a_year_is_read_from_the_archives_newest_day(desk):
+    """The demo archive ends on 2024-09-12: "on September 10" is that week, "on December 1"
+    the December before it, whatever today's date."""
+    assert desk.index.keyword.newest_published() == date(2024, 9, 12)
+    [september] = desk.retriever.plan("What opened on September 10?").dates
+    [december] = desk.retriever.plan("What was said on December 1?").dates
+    assert september.bounds() == (date(2024, 9, 10), date(2024, 9, 10))
+    assert december.bounds() == (date(2023, 12, 1), date(2023, 12, 1))
