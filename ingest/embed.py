@@ -82,9 +82,11 @@ class Embedder(Embeddings):
         return int(self.model.max_seq_length)
 
     @property
-    def slug(self) -> str:
-        """Model name as it appears in collection names."""
-        return model_slug(self.model_name)
+    def identity(self) -> str:
+        """The name that tells this model from any other: a local folder's full path (so two
+        folders of one name differ), else the setting as given."""
+        folder = Path(self.model_name).expanduser()
+        return str(folder.absolute()) if folder.is_dir() else self.model_name
 
     def encode(self, texts: list[str]):
         """Unit-length float32 vectors for texts, as a numpy array."""

@@ -59,7 +59,7 @@ class ArticleIndex:
         self.data_dir = data_dir
         self.embedder = embedder
         self.keyword = KeywordIndex(data_dir / KEYWORD_FILE)
-        self.vectors = VectorStore(chroma_client, embedder.slug, collection_prefix)
+        self.vectors = VectorStore(chroma_client, embedder.identity, collection_prefix)
         self._chunker: Chunker | None = None
 
     def close(self) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 
 from ingest.chunk import Chunk
+from ingest.embed import model_slug
 from ingest.errors import IndexUnavailable
 from ingest.keyword import Filters
 
 log = logging.getLogger(__name__)
 
 COLLECTION_PREFIX = "newsdesk"
+MODEL_KEY = "newsdesk:model"  # collection metadata: the model whose vectors it holds
 _PAGE = 5000
 
 
@@ -33,18 +36,35 @@ def chroma_errors() -> tuple[type[BaseException], ...]:
 class VectorStore:
     """Chunk vectors in a Chroma collection, with the chunk's metadata for filtering."""
 
-    def __init__(self, client, model_slug: str, prefix: str = COLLECTION_PREFIX) -> None:
+    def __init__(self, client, model: str, prefix: str = COLLECTION_PREFIX) -> None:
         self.client = client
-        self.name = collection_name(model_slug, prefix)
+        self.model = model
         self._collection = None
+        self.name = self._call("open", lambda: self._own_name(prefix))
         self._call("open", lambda: self.collection)
+
+    def _own_name(self, prefix: str) -> str:
+        """The model's collection, named after it; when another model of the same name (a
+        folder elsewhere) holds that one, the name also carries a digest of the full name."""
+        from chromadb.errors import NotFoundError
+
+        name = collection_name(model_slug(self.model), prefix)
+        try:
+            held = self.client.get_collection(name).metadata or {}
+        except NotFoundError:
+            return name
+        if held.get(MODEL_KEY, self.model) == self.model:  # unrecorded: made before the record
+            return name
+        return f"{name}-{hashlib.sha256(self.model.encode()).hexdigest()[:8]}"
 
     @property
     def collection(self):
         """The collection, fetched again after a failure (a restarted server may have a new one)."""
         if self._collection is None:
             self._collection = self.client.get_or_create_collection(
-                self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                self.name,
+                metadata={"hnsw:space": "cosine", MODEL_KEY: self.model},
+                embedding_function=None,
             )
         return self._collection
 

@@ -66,7 +66,7 @@ def test_default_model_is_the_bundled_copy_loaded_offline(offline) -> None:
     assert embedder.model_name == DEFAULT_MODEL == "all-MiniLM-L6-v2"
     assert embedder.model.tokenizer.name_or_path == str(bundled)
     assert embedder.max_tokens == 256
-    assert embedder.slug == "all-MiniLM-L6-v2"
+    assert embedder.identity == "all-MiniLM-L6-v2"
 
 
 def test_vectors_are_unit_length_and_meaningful(embedder) -> None:
@@ -169,6 +169,34 @@ def test_model_slug_is_a_collection_name_chroma_accepts(tmp_path, name, slug) ->
     assert made and len(made) <= 48
     store = VectorStore(open_chroma(tmp_path), made)
     assert store.name == f"newsdesk-{made}" and store.count() == 0
+
+
+def test_model_folders_of_one_name_keep_their_own_collections(tmp_path) -> None:
+    """A second model folder of an indexed one's name gets a collection of its own, and the
+    first model finds its vectors where it left them."""
+    client = open_chroma(tmp_path)
+    first = VectorStore(client, "/models/a/minilm")
+    first.collection.upsert(ids=["x-0"], embeddings=[[1.0, 0.0]])
+    second = VectorStore(client, "/models/b/minilm")
+    again = VectorStore(client, "/models/a/minilm")
+    assert first.name == again.name == "newsdesk-minilm"
+    assert second.name.startswith("newsdesk-minilm-") and second.name != first.name
+    assert again.count() == 1 and second.count() == 0
+
+
+def test_a_collection_made_before_models_were_recorded_is_kept(tmp_path) -> None:
+    """A collection with no model on record stays in use by the model it is named after."""
+    client = open_chroma(tmp_path)
+    client.create_collection("newsdesk-minilm", embedding_function=None)
+    assert VectorStore(client, "/models/a/minilm").name == "newsdesk-minilm"
+
+
+def test_a_model_folder_is_known_by_its_full_path(tmp_path, monkeypatch) -> None:
+    """A relative folder setting names the same model from any working directory."""
+    (tmp_path / "minilm").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert Embedder("minilm").identity == str(tmp_path / "minilm")
+    assert Embedder("BAAI/bge-small-en").identity == "BAAI/bge-small-en"
 
 
 THREADS_SCRIPT = """
