@@ -55,8 +55,8 @@ class HybridRetriever:
         A date without a year ("on October 28", "last June") is read from the newest article's
         day when the archive ends before today: the question is asked of the archive.
         """
-        newest = self.index.keyword.newest_published()
-        today = today or min(filter(None, [date.today(), newest]))
+        newest = self.index.keyword.newest_published() or date.today()
+        today = today or min(date.today(), newest)
         return plan_query(question, self.outlet_matcher(), today)
 
     def retrieve(
