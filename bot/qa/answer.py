@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.qa.query import STOPWORDS, QueryPlan, rarity_weights, stems
@@ -29,6 +29,8 @@ CAPITALISED = re.compile(
     r"\b[A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?(?: [A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?)*"
 )
 CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
+LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
+CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."
 
 
@@ -160,7 +162,8 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     if not wh:
         return None
     asked = stems(question)
-    found = [names_in(p.text) for p in passages]
+    ordinary = ordinary_words([p.text for p in passages])
+    found = [names_in(p.text, ordinary) for p in passages]
     named = {name for mentions in found for name, opening in mentions if not opening}
     support: Counter = Counter()
     forms: dict[str, Counter] = {}
@@ -193,17 +196,33 @@ def _in_full(name: str, names: list[str]) -> str:
     return max(longer, key=lambda n: (longer[n], n), default=name)
 
 
-def names_in(text: str) -> list[tuple[str, bool]]:
+def ordinary_words(texts: list[str]) -> set[str]:
+    """Words the texts write in lowercase and never capitalise mid-sentence: "singer",
+    "though", but not "new" when they also say "in New York"."""
+    lower = {w for t in texts for w in LOWERCASE_WORD.findall(t)}
+    return lower - {w.lower() for t in texts for w in CAPITALISED_AFTER_A_WORD.findall(t)}
+
+
+def names_in(text: str, ordinary: Collection[str] = ()) -> list[tuple[str, bool]]:
     """Capitalised names in text ("Sam Altman", "Altman", "Federal Reserve", not "FTX"), each
-    with whether it is a lone word opening a sentence, and so maybe no name at all."""
+    with whether it is a lone word opening a sentence, and so maybe no name at all.
+
+    A word opening a sentence before a name is left out when it is an ordinary word: one the
+    texts also write in lowercase ("Singer Taylor Swift", "Though Google").
+    """
     found: list[tuple[str, bool]] = []
     for sentence in split_sentences(text):
         for match in CAPITALISED.finditer(sentence):
             words = match.group().split()
-            while words and (words[0].lower() in STOPWORDS or words[0] in CALENDAR):
+            opening = match.start() == 0
+            while words and (
+                words[0].lower() in STOPWORDS
+                or words[0] in CALENDAR
+                or (opening and len(words) > 1 and words[0].lower() in ordinary)
+            ):
                 words.pop(0)
             if words and not all(w.isupper() for w in words) and words[-1] not in CALENDAR:
-                found.append((" ".join(words), match.start() == 0 and len(words) == 1))
+                found.append((" ".join(words), opening and len(words) == 1))
     return found
 
 

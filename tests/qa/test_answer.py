@@ -8,6 +8,7 @@ from bot.qa.answer import (
     ExtractiveAnswerer,
     likely_answer_name,
     names_in,
+    ordinary_words,
     with_speaker,
 )
 from bot.qa.query import OutletMatcher, plan_query
@@ -162,6 +163,19 @@ def test_sentences_of_one_article_stand_together_so_sources_number_in_order():
     lines = answer.text.splitlines()
     assert [line[-3:] for line in lines] == ["[1]", "[1]", "[2]"]
     assert "council" in lines[0] and "new lines" in lines[1] and "mayor" in lines[2]
+
+
+def test_an_ordinary_word_opening_a_sentence_is_not_part_of_the_name():
+    """A "Singer" opening a sentence is written in lowercase elsewhere, so the name is "Taylor
+    Swift"; "new" is written in lowercase too, but also as "in New York", so "New" stays."""
+    texts = [
+        "Singer Taylor Swift spoke. New York Mets fans cheered.",
+        "The singer played a new song in New York.",
+    ]
+    ordinary = ordinary_words(texts)
+    assert "singer" in ordinary and "new" not in ordinary
+    assert names_in(texts[0], ordinary) == [("Taylor Swift", False), ("New York Mets", False)]
+    assert names_in(texts[0])[0] == ("Singer Taylor Swift", False)
 
 
 def test_a_possessive_ends_a_name():
