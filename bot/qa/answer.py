@@ -207,8 +207,8 @@ def names_in(text: str, ordinary: Collection[str] = ()) -> list[tuple[str, bool]
     """Capitalised names in text ("Sam Altman", "Altman", "Federal Reserve", not "FTX"), each
     with whether it is a lone word opening a sentence, and so maybe no name at all.
 
-    A word opening a sentence before a name is left out when it is an ordinary word: one the
-    texts also write in lowercase ("Singer Taylor Swift", "Though Google").
+    A word opening a sentence before a name is left out when it is one of the ordinary words
+    (see ordinary_words): "Singer Taylor Swift" is "Taylor Swift".
     """
     found: list[tuple[str, bool]] = []
     for sentence in split_sentences(text):
