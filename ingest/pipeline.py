@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
@@ -16,6 +17,7 @@ from ingest.sources import Failure, iter_articles
 log = logging.getLogger(__name__)
 
 BATCH_CHUNKS = 512
+NO_LOCK = nullcontext()  # a single writer needs no lock
 
 
 @dataclass
@@ -46,8 +48,18 @@ class IngestReport:
         return "\n".join([head, *(f"  failed: {f.origin}: {f.reason}" for f in self.failures)])
 
 
-def ingest(targets: Iterable[str], index: ArticleIndex, *, progress: bool = False) -> IngestReport:
-    """Ingest every article from targets; failures are reported, never raised."""
+def ingest(
+    targets: Iterable[str],
+    index: ArticleIndex,
+    *,
+    progress: bool = False,
+    write_lock: AbstractContextManager = NO_LOCK,
+) -> IngestReport:
+    """Ingest every article from targets; failures are reported, never raised.
+
+    Only the writes to the index hold write_lock: fetching pages and embedding do not, so a
+    slow site never keeps another writer waiting.
+    """
     report = IngestReport()
     chunker = index.chunker()
     batch: dict[str, tuple[Article, list[Chunk]]] = {}
@@ -70,15 +82,18 @@ def ingest(targets: Iterable[str], index: ArticleIndex, *, progress: bool = Fals
             batch[item.article_id] = (item, chunks)
             batch_chunks += len(chunks)
             if batch_chunks >= BATCH_CHUNKS:
-                _store_batch(batch, index, report)
+                _store_batch(batch, index, report, write_lock)
                 batch, batch_chunks = {}, 0
-    _store_batch(batch, index, report)
+    _store_batch(batch, index, report, write_lock)
     bar.close()
     return report
 
 
 def _store_batch(
-    batch: dict[str, tuple[Article, list[Chunk]]], index: ArticleIndex, report: IngestReport
+    batch: dict[str, tuple[Article, list[Chunk]]],
+    index: ArticleIndex,
+    report: IngestReport,
+    write_lock: AbstractContextManager,
 ) -> None:
     """Embed a batch of articles' chunks in one model call, then store each article."""
     if not batch:
@@ -86,8 +101,9 @@ def _store_batch(
     all_chunks = [c for _, chunks in batch.values() for c in chunks]
     vectors = index.embedder.encode([c.embed_text for c in all_chunks])
     start = 0
-    for article, chunks in batch.values():
-        end = start + len(chunks)
-        report.count(index.store(article, chunks, vectors[start:end]))
-        report.chunks += len(chunks)
-        start = end
+    with write_lock:
+        for article, chunks in batch.values():
+            end = start + len(chunks)
+            report.count(index.store(article, chunks, vectors[start:end]))
+            report.chunks += len(chunks)
+            start = end

@@ -101,8 +101,7 @@ class NewsDesk:
 
     def ingest(self, targets: list[str], progress: bool = False) -> IngestReport:
         """Add or update articles from files, folders, URLs or feeds."""
-        with self._write_lock:
-            return ingest(targets, self.index, progress=progress)
+        return ingest(targets, self.index, progress=progress, write_lock=self._write_lock)
 
     def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
         """Indexed articles whose title, outlet or url contains text."""
