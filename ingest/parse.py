@@ -381,9 +381,13 @@ def parse_html(html: str, url: str | None, origin: str, *, defaults: Meta | None
             "page or a paywall; give the article's own URL or save its text as a .txt file"
         )
         raise SourceError(msg)
+    named = extracted.get("sitename")
+    host = (extracted.get("hostname"), _hostname(url))
+    # trafilatura names the site by its host when the page does not: a feed's title says more.
+    host_named = named if named and named.removeprefix("www.") in host else None
     meta = Meta(
         title=_first(extracted.get("title"), page.get("og:title"), page.get("title")),
-        outlet=_first(extracted.get("sitename"), page.get("og:site_name")),
+        outlet=_first(None if host_named else named, page.get("og:site_name")),
         published=parse_date(_first(extracted.get("date"), page.get("published")) or ""),
         url=url or _first(extracted.get("url"), page.get("og:url")),
         author=_first(extracted.get("author"), page.get("author")),
@@ -391,7 +395,8 @@ def parse_html(html: str, url: str | None, origin: str, *, defaults: Meta | None
     if meta.title:
         text = _drop_leading_title(text, meta.title)
     if not meta.outlet:
-        meta = replace(meta, outlet=find_dateline(text)[1] or _hostname(meta.url))
+        outlet = host_named or find_dateline(text)[1] or _hostname(meta.url)
+        meta = replace(meta, outlet=outlet)
     return _assemble(meta, text, origin)
 
 
@@ -407,7 +412,7 @@ def _extract(html: str, url: str | None, origin: str) -> dict[str, str | None]:
         raise SourceError(msg) from error
     if document is None:
         return {}
-    fields = ("text", "title", "sitename", "date", "url", "author")
+    fields = ("text", "title", "sitename", "hostname", "date", "url", "author")
     return {name: getattr(document, name, None) for name in fields}
 
 

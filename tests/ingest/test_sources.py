@@ -427,6 +427,18 @@ def test_rss_feed(site: Site) -> None:
     assert [path for path, _ in site.requests] == ["/rss", "/news/port", "/news/missing"]
 
 
+def test_feed_title_is_the_outlet_of_a_page_that_names_no_site(site: Site) -> None:
+    """A linked page without og:site_name takes the feed's title as its outlet, not the host."""
+    unnamed = PAGE.replace('<meta property="og:site_name" content="The Northern Ledger">', "")
+    assert unnamed != PAGE
+    site.serve("/news/port", unnamed)
+    page, _ = iter_articles(site.serve("/rss", RSS, "application/rss+xml"))
+    assert page.title == "Port of Halden Reopens After Storm Repairs"
+    assert page.outlet == "Ledger Wire"
+    [alone] = iter_articles(site.base + "/news/port")
+    assert alone.outlet == "ledger.example"  # the host of its canonical link
+
+
 def test_atom_feed_sniffed(site: Site) -> None:
     """An Atom feed served as generic XML is recognized; pages without text use the content."""
     site.serve("/news/port", PAGE)
