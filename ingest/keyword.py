@@ -286,6 +286,12 @@ class KeywordIndex:
         )
         return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether any chunk or title holds the phrase (any case, word forms as indexed)."""
+        quoted = '"' + phrase.replace("\x00", "").replace('"', '""') + '"'
+        sql = "SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1"
+        return self.db.execute(sql, (quoted,)).fetchone() is not None
+
     def newest_published(self) -> date | None:
         """The publication date of the newest article, if any has one."""
         sql = "SELECT MAX(published) FROM articles"

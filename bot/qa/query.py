@@ -197,6 +197,13 @@ _BEFORE = re.compile(r"\b(before|prior to|until|earlier than)\s+(?:the\s+)?$", r
 _AFTER = re.compile(r"\b(after|since|following|later than)\s+(?:the\s+)?$", re.I)
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# A name given as a source: "an article in The Economic Times", "a Times of India piece".
+_SOURCE_NAME = r"([A-Z][\w&.-]*(?:\s+(?:of|&|and|for)\s+[A-Z][\w&.-]*|\s+[A-Z][\w&.-]*)*)"
+_WRITING = r"(?:article|piece|story|column|op-ed|editorial)s?"
+_NAMED_SOURCE = re.compile(
+    rf"\b{_WRITING}\s+(?:from|in|published in|published by)\s+{_SOURCE_NAME}"
+    rf"|\b(?:a|an)\s+{_SOURCE_NAME}\s+{_WRITING}\b"
+)
 _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-Z]{2,}|[A-Z]\.))+")
 
 
@@ -295,6 +302,7 @@ class QueryPlan:
     outlets: tuple[OutletMention, ...] = ()
     dates: tuple[DateWindow, ...] = field(default_factory=tuple)
     missing_outlets: tuple[str, ...] = ()
+    other_sources: tuple[str, ...] = ()  # named as sources, not outlets of the index
 
     def match_expression(self) -> str:
         """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
@@ -400,6 +408,7 @@ def plan_query(
         outlets=_outlet_mentions(question, mentions),
         dates=tuple(find_dates(question, today or date.today())),
         missing_outlets=tuple(missing_outlets(rest, outlets)) if outlets else (),
+        other_sources=tuple(other_sources(rest, outlets)) if outlets else (),
     )
 
 
@@ -410,6 +419,13 @@ def missing_outlets(text: str, outlets: OutletMatcher) -> list[str]:
         if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) and not outlets.knows(name):
             found.append(name)
     return [n for n in found if not any(n != other and n in other for other in found)]
+
+
+def other_sources(text: str, outlets: OutletMatcher) -> list[str]:
+    """Names the text gives as the source of an article that are no outlet of the index."""
+    found = dict.fromkeys(a or b for a, b in _NAMED_SOURCE.findall(text))
+    dates = {*MONTHS, *(day.lower() for day in calendar.day_name)}
+    return [n for n in found if n.split()[0].lower() not in dates and not outlets.knows(n)]
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.qa.answer import ExtractiveAnswerer, not_found
+from bot.qa.query import QueryPlan
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
 from ingest.index import ArticleIndex
@@ -76,15 +77,23 @@ class NewsDesk:
         self.index.require_articles()
         plan = self.retriever.plan(question)
         passages = self.retriever.retrieve(question, k, self.filters(since, until, source), plan)
-        if plan.missing_outlets:
-            names = ", ".join(plan.missing_outlets)
-            return not_found(
-                question, passages, reason=f"The archive holds no articles from {names}."
-            )
+        missing = self._missing_sources(plan)
+        if missing:
+            return not_found(question, passages, reason=missing)
         extractive = self.answerer.answer(question, plan, passages)
         if self.llm_answerer is None or not passages:
             return extractive
         return self.llm_answerer.answer(question, passages, fallback=extractive)
+
+    def _missing_sources(self, plan: QueryPlan) -> str | None:
+        """Why the archive cannot answer for a source the question names, if it cannot: a
+        well-known outlet it holds nothing from, or a source it never even mentions."""
+        if plan.missing_outlets:
+            return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
+        unheard = [n for n in plan.other_sources if not self.index.keyword.mentions(n)]
+        if unheard:
+            return f"The archive holds nothing from or about {', '.join(unheard)}."
+        return None
 
     def rewrite_followup(self, question: str, history: Sequence[str]) -> str:
         """A follow-up made standalone with the earlier questions of the conversation."""

@@ -55,6 +55,21 @@ def test_unanswerable_question_says_not_found_and_lists_closest_sources(desk):
     assert answer.citations
 
 
+def test_a_source_the_archive_lacks_is_named_in_the_refusal(desk):
+    """A well-known outlet with no article here, or a source the archive never mentions, is
+    "not found" with the reason; a source it does mention ("Geneva") is answered as usual."""
+    reuters = desk.ask("What did Reuters report about the grid battery in the heatwave?")
+    assert not reuters.found
+    assert "The archive holds no articles from Reuters." in reuters.text
+    question = "What did an article in The Daily Lantern say about the grid battery?"
+    lantern = desk.ask(question)
+    assert not lantern.found
+    assert "The archive holds nothing from or about The Daily Lantern." in lantern.text
+    assert lantern.citations  # the closest sources are still listed
+    geneva = desk.ask("What did a story from Geneva say about the water talks?")
+    assert geneva.found
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")

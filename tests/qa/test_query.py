@@ -123,3 +123,15 @@ def test_outlets_listed_together_share_the_question():
     )
     assert all("antitrust case" in m.context for m in plan.outlets)
     assert all("company" in m.context for m in plan.outlets)
+
+
+def test_names_given_as_sources_that_are_no_outlet_of_the_index():
+    """ "an article in X", "a piece from X", "a X article": X unless it is an outlet here or a
+    date."""
+    matcher = OutletMatcher(OUTLETS)
+    question = (
+        "Based on a Times of India article, a piece from The Verge and an article in The "
+        "Economic Times published in March, what changed?"
+    )
+    assert plan_query(question, matcher).other_sources == ("Times of India", "The Economic Times")
+    assert plan_query("a story in March from TechCrunch", matcher).other_sources == ()
