@@ -90,7 +90,8 @@ class NewsDesk:
         well-known outlet it holds nothing from, or a source it never even mentions."""
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
-        unheard = [n for n in plan.other_sources if not self.index.keyword.mentions(n)]
+        mentioned = self.index.keyword.mentions
+        unheard = [n for n in plan.other_sources if not mentioned(n.removeprefix("The "))]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
         return None
