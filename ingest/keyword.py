@@ -286,11 +286,9 @@ class KeywordIndex:
         )
         return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
 
-    def mentions(self, phrase: str) -> bool:
-        """Whether any chunk or title holds the phrase (any case, word forms as indexed)."""
-        quoted = '"' + phrase.replace("\x00", "").replace('"', '""') + '"'
-        sql = "SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT 1"
-        return self.db.execute(sql, (quoted,)).fetchone() is not None
+    def mentions(self, match: str) -> bool:
+        """Whether any chunk or title matches an FTS5 MATCH expression (a quoted phrase)."""
+        return self._matches(match, 1) > 0
 
     def newest_published(self) -> date | None:
         """The publication date of the newest article, if any has one."""
@@ -371,12 +369,13 @@ class KeywordIndex:
 
     def _is_common(self, term: str) -> bool:
         """Whether a quoted term matches more than COMMON_MATCHES chunks."""
-        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
-        probe = (term, COMMON_MATCHES + 1)
-        found = self._remembered(
-            ("matches", term), lambda: self.db.execute(sql, probe).fetchone()[0]
-        )
+        found = self._remembered(("matches", term), lambda: self._matches(term, COMMON_MATCHES + 1))
         return found > COMMON_MATCHES
+
+    def _matches(self, match: str, limit: int) -> int:
+        """How many chunks match an FTS5 MATCH expression, counted up to limit."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+        return self.db.execute(sql, (match, limit)).fetchone()[0]
 
     def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
         """(chunk_id, score) rows of a search query, the column weights bound first."""

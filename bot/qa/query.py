@@ -184,6 +184,7 @@ MIN_CONTEXT_TERMS = 3  # fewer words after an outlet's name do not say what is a
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+_DATE_WORDS = frozenset([*MONTHS, *(day.lower() for day in calendar.day_name)])
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -424,8 +425,7 @@ def missing_outlets(text: str, outlets: OutletMatcher) -> list[str]:
 def other_sources(text: str, outlets: OutletMatcher) -> list[str]:
     """Names the text gives as the source of an article that are no outlet of the index."""
     found = dict.fromkeys(a or b for a, b in _NAMED_SOURCE.findall(text))
-    dates = {*MONTHS, *(day.lower() for day in calendar.day_name)}
-    return [n for n in found if n.split()[0].lower() not in dates and not outlets.knows(n)]
+    return [n for n in found if n.split()[0].lower() not in _DATE_WORDS and not outlets.knows(n)]
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:

@@ -55,8 +55,9 @@ class HybridRetriever:
         A date without a year ("on October 28", "last June") is read from the newest article's
         day when the archive ends before today: the question is asked of the archive.
         """
-        newest = self.index.keyword.newest_published() or date.today()
-        today = today or min(date.today(), newest)
+        if today is None:
+            newest = self.index.keyword.newest_published()
+            today = min(date.today(), newest or date.today())
         return plan_query(question, self.outlet_matcher(), today)
 
     def retrieve(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.qa.answer import ExtractiveAnswerer, not_found
-from bot.qa.query import QueryPlan
+from bot.qa.query import QueryPlan, fts_string
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
 from ingest.index import ArticleIndex
@@ -90,8 +90,8 @@ class NewsDesk:
         well-known outlet it holds nothing from, or a source it never even mentions."""
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
-        mentioned = self.index.keyword.mentions
-        unheard = [n for n in plan.other_sources if not mentioned(n.removeprefix("The "))]
+        phrases = {n: fts_string(n.removeprefix("The ")) for n in plan.other_sources}
+        unheard = [n for n, phrase in phrases.items() if not self.index.keyword.mentions(phrase)]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
         return None
