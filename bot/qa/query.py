@@ -206,6 +206,11 @@ _NAMED_SOURCE = re.compile(
     rf"|\b(?:a|an)\s+{_SOURCE_NAME}\s+{_WRITING}\b"
 )
 _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-Z]{2,}|[A-Z]\.))+")
+# A whole proper name of two or more capitalised words: "Sam Bankman-Fried", "World Cup".
+_PROPER_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|[A-Z]\.))+(?![\w'’-])"
+)
+_POSSESSIVE = re.compile(r"['’]s?\b")
 
 
 # Outlets a question may name; one that the index does not hold cannot back an answer.
@@ -304,6 +309,7 @@ class QueryPlan:
     dates: tuple[DateWindow, ...] = field(default_factory=tuple)
     missing_outlets: tuple[str, ...] = ()
     other_sources: tuple[str, ...] = ()  # named as sources, not outlets of the index
+    names: tuple[str, ...] = ()  # proper names of two or more words
 
     def match_expression(self) -> str:
         """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
@@ -410,6 +416,7 @@ def plan_query(
         dates=tuple(find_dates(question, today or date.today())),
         missing_outlets=tuple(missing_outlets(rest, outlets)) if outlets else (),
         other_sources=tuple(other_sources(rest, outlets)) if outlets else (),
+        names=tuple(dict.fromkeys(proper_names(rest))),
     )
 
 
@@ -426,6 +433,31 @@ def other_sources(text: str, outlets: OutletMatcher) -> list[str]:
     """Names the text gives as the source of an article that are no outlet of the index."""
     found = dict.fromkeys(a or b for a, b in _NAMED_SOURCE.findall(text))
     return [n for n in found if n.split()[0].lower() not in _DATE_WORDS and not outlets.knows(n)]
+
+
+def proper_names(text: str) -> list[str]:
+    """Names of two or more capitalised words in text, cut at possessives ("Travis Kelce's
+    Super Bowl" gives "Travis Kelce" and "Super Bowl") and without the stopwords that open
+    them ("Was Owen Teale"). A name opening the text also loses its first word when two
+    words remain ("Considering Junction Analytics"): that word may be capitalised only
+    because it begins the sentence."""
+    names = []
+    for match in _PROPER_NAME.finditer(_POSSESSIVE.sub(" ;", text)):
+        words = match.group().split()
+        while words and not content_terms(words[0]):
+            words.pop(0)
+        if match.start() == 0 and len(content_terms(" ".join(words[1:]))) >= 2:
+            words.pop(0)
+        if len(content_terms(" ".join(words))) >= 2:
+            names.append(" ".join(words))
+    return names
+
+
+def near_expression(name: str) -> str:
+    """An FTS5 expression matching the words of a name close together, in any order, so
+    "Lewis Kaplan" also finds "Lewis A. Kaplan"."""
+    words = name.split()
+    return f"NEAR({' '.join(fts_string(w) for w in words)}, {len(words)})"
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.qa.answer import ExtractiveAnswerer, not_found
-from bot.qa.query import QueryPlan, fts_string
+from bot.qa.query import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
 from ingest.index import ArticleIndex
@@ -77,23 +77,26 @@ class NewsDesk:
         self.index.require_articles()
         plan = self.retriever.plan(question)
         passages = self.retriever.retrieve(question, k, self.filters(since, until, source), plan)
-        missing = self._missing_sources(plan)
-        if missing:
-            return not_found(question, passages, reason=missing)
+        reason = self._unanswerable(plan)
+        if reason:
+            return not_found(question, passages, reason=reason)
         extractive = self.answerer.answer(question, plan, passages)
         if self.llm_answerer is None or not passages:
             return extractive
         return self.llm_answerer.answer(question, passages, fallback=extractive)
 
-    def _missing_sources(self, plan: QueryPlan) -> str | None:
-        """Why the archive cannot answer for a source the question names, if it cannot: a
-        well-known outlet it holds nothing from, or a source it never even mentions."""
+    def _unanswerable(self, plan: QueryPlan) -> str | None:
+        """Why the archive cannot answer, when the question names what it has nothing on: a
+        well-known outlet it holds no article from, or a source or name it never mentions."""
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
         phrases = {n: fts_string(n.removeprefix("The ")) for n in plan.other_sources}
         unheard = [n for n, phrase in phrases.items() if not self.index.keyword.mentions(phrase)]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
+        unnamed = [n for n in plan.names if not self.index.keyword.mentions(near_expression(n))]
+        if unnamed:
+            return f"The archive never mentions {', '.join(unnamed)}."
         return None
 
     def rewrite_followup(self, question: str, history: Sequence[str]) -> str:

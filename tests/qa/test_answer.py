@@ -70,6 +70,15 @@ def test_a_source_the_archive_lacks_is_named_in_the_refusal(desk):
     assert geneva.found
 
 
+def test_a_name_the_archive_never_mentions_is_not_found(desk):
+    """The archive has a cup final and a 2022 date but no World Cup: no guess from them. A
+    name it writes with another word inside ("President Joe Biden" for "President Biden") counts."""
+    cup = desk.ask("Who won the 2022 World Cup?")
+    assert not cup.found
+    assert "The archive never mentions World Cup." in cup.text
+    assert desk.ask("What did Putin and President Biden say in Geneva?").found
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")

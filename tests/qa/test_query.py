@@ -2,7 +2,14 @@
 
 from datetime import date
 
-from bot.qa.query import DateWindow, OutletMatcher, content_terms, find_dates, plan_query
+from bot.qa.query import (
+    DateWindow,
+    OutletMatcher,
+    content_terms,
+    find_dates,
+    plan_query,
+    proper_names,
+)
 
 TODAY = date(2026, 11, 28)
 OUTLETS = [
@@ -135,3 +142,21 @@ def test_names_given_as_sources_that_are_no_outlet_of_the_index():
     )
     assert plan_query(question, matcher).other_sources == ("Times of India", "The Economic Times")
     assert plan_query("a story in March from TechCrunch", matcher).other_sources == ()
+
+
+def test_proper_names_are_cut_at_possessives_and_lose_the_words_that_open_a_sentence():
+    """Whole names of two or more words, as the archive would write them."""
+    question = (
+        "Was Owen Teale's role in Saturday Night Live cut after Travis Kelce's Super Bowl win, "
+        "as Judge Lewis A. Kaplan and Sam Bankman-Fried said to The Verge?"
+    )
+    assert plan_query(question, OutletMatcher(OUTLETS)).names == (
+        "Owen Teale",
+        "Saturday Night Live",
+        "Travis Kelce",
+        "Super Bowl",
+        "Judge Lewis A. Kaplan",
+        "Sam Bankman-Fried",
+    )
+    assert proper_names("Considering Junction Analytics, who won?") == ["Junction Analytics"]
+    assert proper_names("Taylor Swift sang in Geneva") == ["Taylor Swift"]
