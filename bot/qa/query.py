@@ -206,10 +206,11 @@ _NAMED_SOURCE = re.compile(
     rf"|\b(?:a|an)\s+{_SOURCE_NAME}\s+{_WRITING}\b"
 )
 _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-Z]{2,}|[A-Z]\.))+")
-# A whole proper name of two or more capitalised words: "Sam Bankman-Fried", "World Cup".
-_PROPER_NAME = re.compile(
-    r"\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|[A-Z]\.))+(?![\w'’-])"
-)
+# Capitalised words in a row: "Sam Bankman-Fried", "World Cup", "GSMArena", "Ukraine".
+_CAPITALISED = r"(?:[A-Z][A-Za-z]*[a-z][A-Za-z]*|[A-Z]{2,})"
+_PROPER_NAME = re.compile(rf"\b{_CAPITALISED}(?:[ -](?:{_CAPITALISED}|[A-Z]\.))*(?![\w'’-])")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
+_CALENDAR_WORDS = frozenset([*calendar.day_name, *calendar.month_name[1:]])
 _POSSESSIVE = re.compile(r"['’]s?\b")
 
 
@@ -436,28 +437,41 @@ def other_sources(text: str, outlets: OutletMatcher) -> list[str]:
 
 
 def proper_names(text: str) -> list[str]:
-    """Names of two or more capitalised words in text, cut at possessives ("Travis Kelce's
-    Super Bowl" gives "Travis Kelce" and "Super Bowl") and without the stopwords that open
-    them ("Was Owen Teale"). A name opening the text also loses its first word when two
-    words remain ("Considering Junction Analytics"): that word may be capitalised only
-    because it begins the sentence."""
+    """Proper names in text: runs of capitalised words, cut at possessives ("Travis Kelce's
+    Super Bowl" gives "Travis Kelce" and "Super Bowl"), without the stopwords that open them
+    ("Was Owen Teale" gives "Owen Teale"), and without a word that opens a sentence, as it
+    may be capitalised only for that ("Considering Junction Analytics"). A one-word name must
+    not be all capitals (an acronym is written many ways) or a month or weekday. A text in
+    title case names nothing this way."""
+    text = _POSSESSIVE.sub(" ,", text)
+    if _title_cased(text):
+        return []
     names = []
-    for match in _PROPER_NAME.finditer(_POSSESSIVE.sub(" ;", text)):
+    for match in _PROPER_NAME.finditer(text):
         words = match.group().split()
+        if _SENTENCE_END.search(text[: match.start()]):
+            words.pop(0)
         while words and not content_terms(words[0]):
             words.pop(0)
-        if match.start() == 0 and len(content_terms(" ".join(words[1:]))) >= 2:
-            words.pop(0)
-        if len(content_terms(" ".join(words))) >= 2:
+        terms = content_terms(" ".join(words))
+        one_word = len(words) == 1 and not words[0].isupper() and words[0] not in _CALENDAR_WORDS
+        if len(terms) >= 2 or (terms and one_word):
             names.append(" ".join(words))
     return names
 
 
+def _title_cased(text: str) -> bool:
+    """Whether nearly every word of text is capitalised, as in a headline."""
+    words = _WORD.findall(text)
+    return len(words) > 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def near_expression(name: str) -> str:
-    """An FTS5 expression matching the words of a name close together, in any order, so
-    "Lewis Kaplan" also finds "Lewis A. Kaplan"."""
+    """An FTS5 expression matching words that begin as the words of a name does, close
+    together and in any order: "Lewis Kaplan" also finds "Lewis A. Kaplan", "Russia" finds
+    "Russian"."""
     words = name.split()
-    return f"NEAR({' '.join(fts_string(w) for w in words)}, {len(words)})"
+    return f"NEAR({' '.join(fts_string(w) + '*' for w in words)}, {len(words)})"
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:

@@ -76,7 +76,10 @@ def test_a_name_the_archive_never_mentions_is_not_found(desk):
     cup = desk.ask("Who won the 2022 World Cup?")
     assert not cup.found
     assert "The archive never mentions World Cup." in cup.text
+    ukraine = desk.ask("What did Putin say about Ukraine?")
+    assert "The archive never mentions Ukraine." in ukraine.text
     assert desk.ask("What did Putin and President Biden say in Geneva?").found
+    assert desk.ask("What did Russia say about Washington?").found
 
 
 def test_filters_restrict_the_answer_to_an_outlet(desk):
