@@ -16,6 +16,7 @@ MAX_SENTENCES = 4
 PER_PASSAGE = 2
 MIN_COVERAGE = 0.25
 MIN_GAIN = 0.04
+NEW_ARTICLE_TERMS = 2
 CORROBORATION = 0.5
 NAME_SUPPORT = 2  # passages that name it
 # A question that asks for a name: "Who is...", "Which company...", not "What did... say".
@@ -44,6 +45,7 @@ class Candidate:
     text: str
     terms: frozenset[str]
     title_terms: frozenset[str]
+    on_topic: bool  # holds, with its title, a name or two of the question's words
 
 
 class ExtractiveAnswerer:
@@ -58,7 +60,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
         weights = _term_weights(plan, passages)
-        candidates = [c for rank, p in enumerate(passages) for c in _candidates(rank, p, weights)]
+        topic = _Topic(weights, stems(" ".join(plan.names)))
+        candidates = [c for rank, p in enumerate(passages) for c in _candidates(rank, p, topic)]
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
             return not_found(question, passages)
@@ -100,7 +103,9 @@ class ExtractiveAnswerer:
         """Sentences that together cover the question best, and the share they cover.
 
         Each pick adds the sentence that covers the most of what is still uncovered, so a
-        question about two things gets a sentence on each.
+        question about two things gets a sentence on each. A sentence from an article not yet
+        quoted must be on topic: one common word alone ("central" of "central bank") does not
+        make it so.
         """
         total = sum(weights.values()) or 1.0
         covered: set[str] = set()
@@ -108,8 +113,11 @@ class ExtractiveAnswerer:
         per_passage: dict[int, int] = {}
         while len(chosen) < self.max_sentences:
             best, best_score = None, MIN_GAIN
+            quoted = {c.article_id for c in chosen}
             for cand in candidates:
                 if cand in chosen or per_passage.get(cand.passage_rank, 0) >= PER_PASSAGE:
+                    continue
+                if cand.article_id not in quoted and not cand.on_topic:
                     continue
                 gain = _weight(cand.terms - covered, weights) / total
                 context = _weight(cand.title_terms - covered, weights) / total
@@ -131,7 +139,8 @@ class ExtractiveAnswerer:
         chosen: list[Candidate],
         weights: dict[str, float],
     ) -> list[Candidate]:
-        """Sentences from other articles that answer as much of the question on their own."""
+        """Sentences on topic from other articles that answer as much of the question on
+        their own."""
         total = sum(weights.values()) or 1.0
 
         def own(cand: Candidate) -> float:
@@ -143,7 +152,7 @@ class ExtractiveAnswerer:
         for cand in sorted(candidates, key=own, reverse=True):
             if len(chosen) + len(extra) >= self.max_sentences or own(cand) < bar:
                 break
-            if cand.article_id not in cited:
+            if cand.article_id not in cited and cand.on_topic:
                 cited.add(cand.article_id)
                 extra.append(cand)
         return extra
@@ -249,8 +258,23 @@ def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (first_rank[c.article_id], c.passage_rank, c.index))
 
 
-def _candidates(rank: int, passage: Passage, weights: dict[str, float]) -> list[Candidate]:
+@dataclass(frozen=True)
+class _Topic:
+    """What makes a sentence about the question: NEW_ARTICLE_TERMS of its weighted words (or
+    all of them, when it has fewer), or one of the names it gives ("Geneva")."""
+
+    weights: dict[str, float]
+    names: set[str]
+
+    def holds(self, terms: frozenset[str]) -> bool:
+        """Whether terms (a sentence's with its title's) are on topic."""
+        enough = len(terms) >= min(NEW_ARTICLE_TERMS, len(self.weights))
+        return enough or bool(terms & self.names)
+
+
+def _candidates(rank: int, passage: Passage, topic: _Topic) -> list[Candidate]:
     """Every sentence of a passage with the question terms in it and in its title."""
+    weights = topic.weights
     title = frozenset(t for t in stems(passage.title) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
@@ -258,7 +282,8 @@ def _candidates(rank: int, passage: Passage, weights: dict[str, float]) -> list[
         if len(words) < 3:
             continue
         terms = frozenset(t for t in words if t in weights)
-        out.append(Candidate(rank, passage.article_id, i, sentence, terms, title - terms))
+        on_topic = topic.holds(terms | title)
+        out.append(Candidate(rank, passage.article_id, i, sentence, terms, title - terms, on_topic))
     return out
 
 

@@ -82,6 +82,17 @@ def test_a_name_the_archive_never_mentions_is_not_found(desk):
     assert desk.ask("What did Russia say about Washington?").found
 
 
+def test_a_sentence_sharing_one_common_word_with_the_question_is_not_quoted(desk):
+    """ "central" (Central Asia) and "decide" (AI rules) alone do not bring other stories into
+    an answer on the central bank; one name the question gives ("Geneva") is enough."""
+    bank = desk.ask("What did the central bank decide about rates?")
+    assert [c.outlet for c in bank.citations] == ["Harbour Street Journal"]
+    battery = desk.ask("Why did the grid battery matter in the heatwave?")
+    assert [c.outlet for c in battery.citations] == ["Northfield Energy Report"]
+    geneva = desk.ask("What happened in Geneva?")
+    assert "Meridian Dispatch" in {c.outlet for c in geneva.citations}
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")
