@@ -1,4 +1,4 @@
-"""The `newsdesk` command: ingest, ask, search, sources, forget, stats, check, run, bench."""
+"""The `newsdesk` command: ingest articles, ask and search them, run the Discord bot."""
 
 from __future__ import annotations
 

@@ -51,6 +51,9 @@ class Embedder(Embeddings):
     def model(self):
         """The SentenceTransformer, loaded on first use; never downloads."""
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a bar for loading local weights is noise
 
         hint = "set NEWSDESK_EMBEDDING_MODEL to a local sentence-transformers folder"
         if not self.model_name.strip():
