@@ -179,6 +179,7 @@ STOPWORDS = frozenset(
     ]
 )
 
+MIN_PREFIX = 5  # letters a one-word name needs to be matched as a prefix ("Russia*")
 MIN_CONTEXT_TERMS = 3  # fewer words after an outlet's name do not say what is asked of it
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -467,11 +468,14 @@ def _title_cased(text: str) -> bool:
 
 
 def near_expression(name: str) -> str:
-    """An FTS5 expression matching words that begin as the words of a name does, close
-    together and in any order: "Lewis Kaplan" also finds "Lewis A. Kaplan", "Russia" finds
-    "Russian"."""
+    """An FTS5 expression matching the words of a name close together, in any order, so
+    "Lewis Kaplan" also finds "Lewis A. Kaplan". A one-word name of MIN_PREFIX letters or
+    more may also begin a longer word: "Russia" finds "Russian". (Shorter prefixes, and those
+    of several words, match so many words that the check would cost tens of ms at scale.)"""
     words = name.split()
-    return f"NEAR({' '.join(fts_string(w) + '*' for w in words)}, {len(words)})"
+    if len(words) == 1:
+        return fts_string(name) + ("*" if len(name) >= MIN_PREFIX else "")
+    return f"NEAR({' '.join(fts_string(w) for w in words)}, {len(words)})"
 
 
 def _outlet_mentions(question: str, mentions) -> tuple[OutletMention, ...]:
