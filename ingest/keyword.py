@@ -290,6 +290,12 @@ class KeywordIndex:
         """Whether any chunk or title matches an FTS5 MATCH expression (a quoted phrase)."""
         return self._matches(match, 1) > 0
 
+    def has_author(self, name: str) -> bool:
+        """Whether an article's author field holds the name (any case)."""
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = "SELECT 1 FROM articles WHERE author LIKE ? ESCAPE '\\' LIMIT 1"
+        return self.db.execute(sql, (pattern,)).fetchone() is not None
+
     def newest_published(self) -> date | None:
         """The publication date of the newest article, if any has one."""
         sql = "SELECT MAX(published) FROM articles"

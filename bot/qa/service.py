@@ -87,14 +87,20 @@ class NewsDesk:
 
     def _unanswerable(self, plan: QueryPlan) -> str | None:
         """Why the archive cannot answer, when the question names what it has nothing on: a
-        well-known outlet it holds no article from, or a source or name it never mentions."""
+        well-known outlet it holds no article from, or a source or name it never mentions (an
+        author's name counts as mentioned)."""
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
+        keyword = self.index.keyword
         phrases = {n: fts_string(n.removeprefix("The ")) for n in plan.other_sources}
-        unheard = [n for n, phrase in phrases.items() if not self.index.keyword.mentions(phrase)]
+        unheard = [n for n, phrase in phrases.items() if not keyword.mentions(phrase)]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
-        unnamed = [n for n in plan.names if not self.index.keyword.mentions(near_expression(n))]
+        unnamed = [
+            n
+            for n in plan.names
+            if not keyword.mentions(near_expression(n)) and not keyword.has_author(n)
+        ]
         if unnamed:
             return f"The archive never mentions {', '.join(unnamed)}."
         return None

@@ -80,6 +80,8 @@ def test_a_name_the_archive_never_mentions_is_not_found(desk):
     assert "The archive never mentions Ukraine." in ukraine.text
     assert desk.ask("What did Putin and President Biden say in Geneva?").found
     assert desk.ask("What did Russia say about Washington?").found
+    by_author = desk.ask("What did Priya Saldanha write about the grid battery?")  # a byline
+    assert "never mentions" not in by_author.text
 
 
 def test_a_sentence_sharing_one_common_word_with_the_question_is_not_quoted(desk):
