@@ -287,7 +287,7 @@ class KeywordIndex:
         return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
 
     def mentions(self, match: str) -> bool:
-        """Whether any chunk or title matches an FTS5 MATCH expression (a quoted phrase)."""
+        """Whether any chunk or title matches an FTS5 MATCH expression."""
         return self._matches(match, 1) > 0
 
     def has_author(self, name: str) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.qa.query import STOPWORDS, QueryPlan, rarity_weights, stems
+from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, rarity_weights, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -29,7 +28,6 @@ NAME_QUESTION = re.compile(
 CAPITALISED = re.compile(
     r"\b[A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?(?: [A-Z][\w&-]*(?:['’][A-Z][\w&-]*)?)*"
 )
-CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."

@@ -211,7 +211,7 @@ _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-
 _CAPITALISED = r"(?:[A-Z][A-Za-z]*[a-z][A-Za-z]*|[A-Z]{2,})"
 _PROPER_NAME = re.compile(rf"\b{_CAPITALISED}(?:[ -](?:{_CAPITALISED}|[A-Z]\.))*(?![\w'’-])")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
-_CALENDAR_WORDS = frozenset([*calendar.day_name, *calendar.month_name[1:]])
+CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 _POSSESSIVE = re.compile(r"['’]s?\b")
 
 
@@ -311,7 +311,7 @@ class QueryPlan:
     dates: tuple[DateWindow, ...] = field(default_factory=tuple)
     missing_outlets: tuple[str, ...] = ()
     other_sources: tuple[str, ...] = ()  # named as sources, not outlets of the index
-    names: tuple[str, ...] = ()  # proper names of two or more words
+    names: tuple[str, ...] = ()  # proper names, which the archive must mention
 
     def match_expression(self) -> str:
         """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
@@ -455,7 +455,7 @@ def proper_names(text: str) -> list[str]:
         while words and not content_terms(words[0]):
             words.pop(0)
         terms = content_terms(" ".join(words))
-        one_word = len(words) == 1 and not words[0].isupper() and words[0] not in _CALENDAR_WORDS
+        one_word = len(words) == 1 and not words[0].isupper() and words[0] not in CALENDAR
         if len(terms) >= 2 or (terms and one_word):
             names.append(" ".join(words))
     return names
