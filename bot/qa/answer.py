@@ -58,8 +58,10 @@ class ExtractiveAnswerer:
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
         weights = _term_weights(plan, passages)
-        topic = _Topic(weights, stems(" ".join(plan.names)))
-        candidates = [c for rank, p in enumerate(passages) for c in _candidates(rank, p, topic)]
+        names = stems(" ".join(plan.names))
+        candidates = [
+            c for rank, p in enumerate(passages) for c in _candidates(rank, p, weights, names)
+        ]
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
             return not_found(question, passages)
@@ -256,23 +258,16 @@ def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (first_rank[c.article_id], c.passage_rank, c.index))
 
 
-@dataclass(frozen=True)
-class _Topic:
-    """What makes a sentence about the question: NEW_ARTICLE_TERMS of its weighted words (or
-    all of them, when it has fewer), or one of the names it gives ("Geneva")."""
-
-    weights: dict[str, float]
-    names: set[str]
-
-    def holds(self, terms: frozenset[str]) -> bool:
-        """Whether terms (a sentence's with its title's) are on topic."""
-        enough = len(terms) >= min(NEW_ARTICLE_TERMS, len(self.weights))
-        return enough or bool(terms & self.names)
+def _on_topic(terms: frozenset[str], weights: dict[str, float], names: set[str]) -> bool:
+    """Whether terms (a sentence's with its title's) are about the question: NEW_ARTICLE_TERMS
+    of its weighted words (or all of them, when it has fewer), or one of its names ("Geneva")."""
+    return len(terms) >= min(NEW_ARTICLE_TERMS, len(weights)) or bool(terms & names)
 
 
-def _candidates(rank: int, passage: Passage, topic: _Topic) -> list[Candidate]:
+def _candidates(
+    rank: int, passage: Passage, weights: dict[str, float], names: set[str]
+) -> list[Candidate]:
     """Every sentence of a passage with the question terms in it and in its title."""
-    weights = topic.weights
     title = frozenset(t for t in stems(passage.title) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
@@ -280,7 +275,7 @@ def _candidates(rank: int, passage: Passage, topic: _Topic) -> list[Candidate]:
         if len(words) < 3:
             continue
         terms = frozenset(t for t in words if t in weights)
-        on_topic = topic.holds(terms | title)
+        on_topic = _on_topic(terms | title, weights, names)
         out.append(Candidate(rank, passage.article_id, i, sentence, terms, title - terms, on_topic))
     return out
 

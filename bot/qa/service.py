@@ -92,14 +92,14 @@ class NewsDesk:
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
         keyword = self.index.keyword
-        phrases = {n: fts_string(n.removeprefix("The ")) for n in plan.other_sources}
-        unheard = [n for n, phrase in phrases.items() if not keyword.mentions(phrase)]
+        sources = plan.other_sources
+        unheard = [n for n in sources if not keyword.mentions(fts_string(n.removeprefix("The ")))]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
         unnamed = [
             n
             for n in plan.names
-            if not keyword.mentions(near_expression(n)) and not keyword.has_author(n)
+            if not (keyword.mentions(near_expression(n)) or keyword.has_author(n))
         ]
         if unnamed:
             return f"The archive never mentions {', '.join(unnamed)}."
