@@ -331,11 +331,13 @@ def content_terms(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem so "summits" meets "summit" and "reported" meets "report"."""
+    """A crude stem so "summits" meets "summit", "reported" meets "report" and
+    "temperatures" meets "temperature" (a final e goes, as "es" and "ed" take it)."""
     for suffix in ("'s", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
 def stems(text: str) -> set[str]:

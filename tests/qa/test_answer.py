@@ -95,6 +95,13 @@ def test_a_sentence_sharing_one_common_word_with_the_question_is_not_quoted(desk
     assert "Meridian Dispatch" in {c.outlet for c in geneva.citations}
 
 
+def test_a_question_in_the_singular_finds_a_sentence_in_the_plural(desk):
+    """ "temperature" is asked; the article says "temperatures hit a record 41 degrees"."""
+    answer = desk.ask("What temperature did the heatwave reach?")
+    assert answer.found
+    assert "41 degrees" in answer.text
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")

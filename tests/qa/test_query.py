@@ -9,6 +9,7 @@ from bot.qa.query import (
     find_dates,
     plan_query,
     proper_names,
+    stem,
 )
 
 TODAY = date(2026, 11, 28)
@@ -165,3 +166,11 @@ def test_proper_names_are_cut_at_possessives_and_lose_the_words_that_open_a_sent
     ]
     assert proper_names("Taylor Swift sang. Geneva cheered.") == ["Swift"]
     assert proper_names("What Did Putin Say About The Geneva Summit?") == []
+
+
+def test_word_forms_that_drop_a_final_e_share_a_stem():
+    """ "temperatures", "released" and "prices" meet the words they are formed from."""
+    pairs = [("temperature", "temperatures"), ("release", "released"), ("price", "prices")]
+    for word, form in pairs:
+        assert stem(word) == stem(form)
+    assert stem("summits") == stem("summit") != stem("summary")
