@@ -39,6 +39,7 @@ class Candidate:
 
     passage_rank: int
     article_id: str
+    position: int  # of its passage in the article
     index: int
     text: str
     terms: frozenset[str]
@@ -251,11 +252,12 @@ def _weight(terms: Iterable[str], weights: dict[str, float]) -> float:
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
     """Sentences by article, in the order the articles rank, then as they stand in it: two
-    passages of one article are quoted together, so source numbers run in order."""
+    passages of one article are quoted together, so source numbers run in order, and an
+    article's sentences read in the order it gives them."""
     first_rank: dict[str, int] = {}
     for cand in sorted(chosen, key=lambda c: c.passage_rank):
         first_rank.setdefault(cand.article_id, cand.passage_rank)
-    return sorted(chosen, key=lambda c: (first_rank[c.article_id], c.passage_rank, c.index))
+    return sorted(chosen, key=lambda c: (first_rank[c.article_id], c.position, c.index))
 
 
 def _on_topic(terms: frozenset[str], weights: dict[str, float], names: set[str]) -> bool:
@@ -276,7 +278,18 @@ def _candidates(
             continue
         terms = frozenset(t for t in words if t in weights)
         on_topic = _on_topic(terms | title, weights, names)
-        out.append(Candidate(rank, passage.article_id, i, sentence, terms, title - terms, on_topic))
+        out.append(
+            Candidate(
+                rank,
+                passage.article_id,
+                passage.position,
+                i,
+                sentence,
+                terms,
+                title - terms,
+                on_topic,
+            )
+        )
     return out
 
 

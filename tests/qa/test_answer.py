@@ -212,6 +212,20 @@ def test_sentences_of_one_article_stand_together_so_sources_number_in_order():
     assert "council" in lines[0] and "new lines" in lines[1] and "mayor" in lines[2]
 
 
+def test_an_articles_sentences_are_quoted_in_the_order_it_gives_them():
+    """The article's later passage ranks first; the reply still quotes its opening first."""
+    later, opening = passages(
+        "The tram budget pays for two new lines across the river.",
+        "The tram budget was approved by the council on Monday.",
+    )
+    later = replace(later, article_id=opening.article_id, title=opening.title, position=3)
+    question = "What does the tram budget pay for, and who approved it?"
+    answer = ExtractiveAnswerer().answer(question, plan_query(question), [later, opening])
+    lines = answer.text.splitlines()
+    assert len(lines) == 2
+    assert "council" in lines[0] and "new lines" in lines[1]
+
+
 def test_an_ordinary_word_opening_a_sentence_is_not_part_of_the_name():
     """A "Singer" opening a sentence is written in lowercase elsewhere, so the name is "Taylor
     Swift"; "new" is written in lowercase too, but also as "in New York", so "New" stays."""
