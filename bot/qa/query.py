@@ -473,10 +473,19 @@ def near_expression(name: str) -> str:
     """An FTS5 expression matching the words of a name close together, in any order, so
     "Lewis Kaplan" also finds "Lewis A. Kaplan". A one-word name of MIN_PREFIX letters or
     more may also begin a longer word: "Russia" finds "Russian". (Shorter prefixes, and those
-    of several words, match so many words that the check would cost tens of ms at scale.)"""
+    of several words, match so many words that the check would cost tens of ms at scale.)
+    A name's last words may stand as their initials: "Chelsea Football Club" finds "Chelsea FC"."""
     words = name.split()
     if len(words) == 1:
         return fts_string(name) + ("*" if len(name) >= MIN_PREFIX else "")
+    shortened = [[*words[:i], "".join(w[0] for w in words[i:])] for i in range(1, len(words) - 1)]
+    return " OR ".join(_near(form) for form in [words, *shortened])
+
+
+def _near(words: list[str]) -> str:
+    """An FTS5 expression for words close together, or for one word."""
+    if len(words) == 1:
+        return fts_string(words[0])
     return f"NEAR({' '.join(fts_string(w) for w in words)}, {len(words)})"
 
 
