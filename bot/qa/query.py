@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 STOPWORDS = frozenset(
     [
@@ -284,11 +284,12 @@ class DateWindow:
     relation: str = "in"  # in | before | after
 
     def bounds(self) -> tuple[date | None, date | None]:
-        """(since, until) for a search restricted to this window."""
+        """(since, until) for a search steered to this window. "Before" and "after" take in
+        the day at the edge: a story "after the October 7 report" may come out on October 7."""
         if self.relation == "before":
-            return None, self.start - timedelta(days=1)
+            return None, self.start
         if self.relation == "after":
-            return self.end + timedelta(days=1), None
+            return self.end, None
         return self.start, self.end
 
 

@@ -45,16 +45,19 @@ def test_last_june_is_the_most_recent_june():
 
 
 def test_after_a_day_without_year_is_the_most_recent_such_day():
-    """ "after the October 7 report" points after the latest October 7."""
+    """ "after the October 7 report" points from the latest October 7 on, that day included:
+    a story may follow the report on the same day."""
     [window] = find_dates("What changed after the October 7 report?", TODAY)
     assert window.relation == "after"
-    assert window.bounds() == (date(2026, 10, 8), None)
+    assert window.bounds() == (date(2026, 10, 7), None)
 
 
-def test_before_relation_bounds_until_the_day_before():
-    """ "before March 3, 2023" ends the window the day before."""
+def test_before_relation_bounds_until_the_day_named():
+    """ "before March 3, 2023" ends the window on March 3; "before March" at its first day."""
     [window] = find_dates("Was it reported before March 3, 2023?", TODAY)
-    assert window.bounds() == (None, date(2023, 3, 2))
+    assert window.bounds() == (None, date(2023, 3, 3))
+    [month] = find_dates("Was it reported before March 2023?", TODAY)
+    assert month.bounds() == (None, date(2023, 3, 1))
 
 
 def test_absurd_dates_are_ignored():
