@@ -105,6 +105,13 @@ def test_a_question_in_the_singular_finds_a_sentence_in_the_plural(desk):
     assert "41 degrees" in answer.text
 
 
+def test_how_much_asks_for_an_amount_and_brings_in_no_story_that_says_much(desk):
+    """ "much" of "how much" is no topic: the central bank's "Much of the decline" stays out."""
+    answer = desk.ask("How much did the tram line cost?")
+    assert "410 million" in answer.text
+    assert [c.outlet for c in answer.citations] == ["Riverton Evening Courier"]
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")
