@@ -486,9 +486,7 @@ def near_expression(name: str) -> str:
 
 
 def _near(words: list[str]) -> str:
-    """An FTS5 expression for words close together, or for one word."""
-    if len(words) == 1:
-        return fts_string(words[0])
+    """An FTS5 expression for words close together, in any order."""
     return f"NEAR({' '.join(fts_string(w) for w in words)}, {len(words)})"
 
 
