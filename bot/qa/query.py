@@ -187,7 +187,8 @@ MIN_CONTEXT_TERMS = 3  # fewer words after an outlet's name do not say what is a
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-_DATE_WORDS = frozenset([*MONTHS, *(day.lower() for day in calendar.day_name)])
+CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
+_DATE_WORDS = frozenset([*MONTHS, *(word.lower() for word in CALENDAR)])
 _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -213,7 +214,6 @@ _NAME = re.compile(r"\b(?:[A-Z][a-z'’]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’]+|[A-
 _CAPITALISED = r"(?:[A-Z][A-Za-z]*[a-z][A-Za-z]*|[A-Z]{2,})"
 _PROPER_NAME = re.compile(rf"\b{_CAPITALISED}(?:[ -](?:{_CAPITALISED}|[A-Z]\.))*(?![\w'’-])")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
-CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 _POSSESSIVE = re.compile(r"['’]s?\b")
 
 
