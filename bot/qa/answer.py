@@ -31,6 +31,7 @@ CAPITALISED = re.compile(
 LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."
+WHO = re.compile(r"^\s*who(m|se)?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,13 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
-        weights = _term_weights(plan, passages)
+        agents = agent_nouns(question, plan)
+        weights = _term_weights(plan, passages, agents)
         names = stems(" ".join(plan.names))
         candidates = [
-            c for rank, p in enumerate(passages) for c in _candidates(rank, p, weights, names)
+            c
+            for rank, p in enumerate(passages)
+            for c in _candidates(rank, p, weights, names, agents)
         ]
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
@@ -236,11 +240,30 @@ def names_in(text: str, ordinary: Collection[str] = ()) -> list[tuple[str, bool]
     return found
 
 
-def _term_weights(plan: QueryPlan, passages: list[Passage]) -> dict[str, float]:
+def agent_nouns(question: str, plan: QueryPlan) -> dict[str, str]:
+    """For a "who" question, the stems of the nouns for who does what it asks, each with the
+    question's stem: "manager" for "Who manages...", "founder" for "Who founded..."."""
+    if not WHO.match(question):
+        return {}
+    agents = {}
+    for verb in (t for t in stems(" ".join(plan.terms)) if len(t) >= 4):
+        for ending in ("er", "or", "r") if verb.endswith("e") else ("er", "or"):
+            agents[verb + ending] = verb
+    return agents
+
+
+def _asked_stems(text: str, agents: dict[str, str]) -> set[str]:
+    """Stems of text, an agent noun standing for the question's stem (see agent_nouns)."""
+    return {agents.get(w, w) for w in stems(text)}
+
+
+def _term_weights(
+    plan: QueryPlan, passages: list[Passage], agents: dict[str, str]
+) -> dict[str, float]:
     """Question stems weighted by rarity among the passages; names and phrases count double."""
     terms = stems(" ".join(plan.terms))
     named = {w for p in plan.phrases for w in stems(p)}
-    texts = [stems(p.text) for p in passages] or [set()]
+    texts = [_asked_stems(p.text, agents) for p in passages] or [set()]
     weights = rarity_weights(terms | named, texts)
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
 
@@ -267,13 +290,17 @@ def _on_topic(terms: frozenset[str], weights: dict[str, float], names: set[str])
 
 
 def _candidates(
-    rank: int, passage: Passage, weights: dict[str, float], names: set[str]
+    rank: int,
+    passage: Passage,
+    weights: dict[str, float],
+    names: set[str],
+    agents: dict[str, str],
 ) -> list[Candidate]:
     """Every sentence of a passage with the question terms in it and in its title."""
-    title = frozenset(t for t in stems(passage.title) if t in weights)
+    title = frozenset(t for t in _asked_stems(passage.title, agents) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
-        words = stems(sentence)
+        words = _asked_stems(sentence, agents)
         if len(words) < 3:
             continue
         terms = frozenset(t for t in words if t in weights)

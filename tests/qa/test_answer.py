@@ -6,6 +6,7 @@ from datetime import date
 from bot.qa.answer import (
     NOT_FOUND,
     ExtractiveAnswerer,
+    agent_nouns,
     likely_answer_name,
     names_in,
     ordinary_words,
@@ -110,6 +111,16 @@ def test_how_much_asks_for_an_amount_and_brings_in_no_story_that_says_much(desk)
     answer = desk.ask("How much did the tram line cost?")
     assert "410 million" in answer.text
     assert [c.outlet for c in answer.citations] == ["Riverton Evening Courier"]
+
+
+def test_a_who_question_finds_the_noun_for_the_one_who_does_it(desk):
+    """ "Who manages" is answered by "Harriers' manager, Sofia Lindqvist"; a question that
+    is no "who" question keeps "manager" apart from "manages"."""
+    answer = desk.ask("Who manages the Harriers?")
+    assert "Sofia Lindqvist" in answer.text
+    plan = plan_query("Who manages the Harriers?", OutletMatcher([]), date(2024, 5, 1))
+    assert agent_nouns("Who manages the Harriers?", plan)["manager"] == "manag"
+    assert agent_nouns("How does one manage a club?", plan) == {}
 
 
 def test_filters_restrict_the_answer_to_an_outlet(desk):
