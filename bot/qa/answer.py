@@ -170,7 +170,9 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     and the full form is returned. A "who" question wants a name some passage gives in full.
     A lone word opening a sentence counts only if some passage also names it mid-sentence.
     A short form that begins a two-word name the passages give ("Fed", "Federal Reserve")
-    is returned as that name.
+    is returned as that name. Only passages holding NEW_ARTICLE_TERMS of the question's words
+    lend a name support: "Geneva", shared by stories on other things, does not answer
+    "What rules apply to AI procurement?".
     """
     wh = NAME_QUESTION.match(question)
     if not wh:
@@ -186,7 +188,8 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
         names = [n for n in names if not stems(n) & asked]
         for name in names:
             forms.setdefault(name.split()[-1], Counter())[name] += 1
-        support.update({n.split()[-1] for n in names})
+        if len(stems(f"{passage.title} {passage.text}") & asked) >= NEW_ARTICLE_TERMS:
+            support.update({n.split()[-1] for n in names})
     words = 2 if wh.group(1).lower().startswith("who") else 1
     eligible = [k for k in sorted(support) if len(max(forms[k], key=len).split()) >= words]
     best = max(eligible, key=lambda k: (support[k], forms[k].total()), default=None)

@@ -123,6 +123,25 @@ def test_a_who_question_finds_the_noun_for_the_one_who_does_it(desk):
     assert agent_nouns("How does one manage a club?", plan) == {}
 
 
+def test_a_name_shared_only_by_stories_on_other_topics_is_not_the_answer(desk):
+    """ "What rules" asks for a name; "Geneva" is the one most passages share, but those
+    passages are about glacier water and a summit, so no Geneva sentence is quoted."""
+    answer = desk.ask("What rules apply to AI procurement?")
+    assert [c.outlet for c in answer.citations] == ["Civic Tech Ledger"]
+    assert "Geneva" not in answer.text
+
+
+def test_a_name_counts_only_in_passages_about_the_question():
+    """ "Jane Doe" in passages that share no two words with the question gets no support
+    from them, so "Sam Altman", named in the passages about the return, is the answer."""
+    off_topic = passages(
+        "Jane Doe opened a bakery.", "Jane Doe sold the bakery.", "Jane Doe baked bread."
+    )
+    question = "Who was brought back to lead the company?"
+    assert likely_answer_name(question, off_topic) is None
+    assert likely_answer_name(question, [BOARD[0], *BOARD[2:], *off_topic]) == "Sam Altman"
+
+
 def test_filters_restrict_the_answer_to_an_outlet(desk):
     """--source limits every cited article to that outlet."""
     answer = desk.ask("What was said in Geneva?", source="meridian dispatch")
@@ -155,10 +174,10 @@ def passages(*texts: str) -> list[Passage]:
 
 
 BOARD = passages(
-    "Sam Altman returned to the company. Jane Doe chaired the board meeting.",
-    "Investors said Altman had won. Jane Doe declined to comment.",
-    "Staff cheered when Altman walked in.",
-    "A letter signed by staff asked for Altman to come back.",
+    "Sam Altman came back to lead the company. Jane Doe chaired the board meeting.",
+    "Investors said Altman had won back the company. Jane Doe declined to comment.",
+    "Staff cheered when Altman walked back into the company.",
+    "A letter signed by staff asked for Altman to come back to the company.",
 )
 
 
@@ -171,7 +190,9 @@ def test_a_surname_counts_for_the_full_name_it_follows():
 def test_a_who_question_wants_a_name_given_in_full():
     """A lone word is never the answer to "who", but may answer "which company"."""
     texts = passages(
-        "Sam Altman met Google staff.", "Google and Sam Altman agreed.", "Google said yes."
+        "Sam Altman met Google staff and signed the deal.",
+        "Google and Sam Altman agreed the deal and signed it.",
+        "Google signed the deal.",
     )
     assert likely_answer_name("Who signed the deal?", texts) == "Sam Altman"
     assert likely_answer_name("Which company signed the deal?", texts) == "Google"
@@ -182,11 +203,15 @@ def test_a_short_form_is_answered_with_the_name_it_shortens():
     a name that merely starts the same way ("Google Play" for "Google") is not."""
     fed = passages(
         "The Federal Reserve held rates. Investors cheered the Fed.",
-        "Markets expect the Fed to pause.",
-        "Traders doubt the Fed will cut.",
+        "Markets say the Fed held rates again.",
+        "Traders noted the Fed held rates steady.",
     )
     assert likely_answer_name("Which institution held rates?", fed) == "Federal Reserve"
-    google = passages("Google Play grew.", "Analysts praised Google.", "Google said yes.")
+    google = passages(
+        "Google Play grew, and the company said yes to more apps.",
+        "Analysts at the company praised Google and said yes.",
+        "Google said yes, the company confirmed.",
+    )
     assert likely_answer_name("Which company said yes?", google) == "Google"
 
 
