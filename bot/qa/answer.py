@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, rarity_weights, stems
+from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, rarity_weights, stem, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -31,7 +31,7 @@ CAPITALISED = re.compile(
 LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."
-WHO = re.compile(r"^\s*who(m|se)?\b", re.I)
+WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
-        agents = agent_nouns(question, plan)
+        agents = agent_nouns(question)
         weights = _term_weights(plan, passages, agents)
         names = stems(" ".join(plan.names))
         candidates = [
@@ -243,16 +243,16 @@ def names_in(text: str, ordinary: Collection[str] = ()) -> list[tuple[str, bool]
     return found
 
 
-def agent_nouns(question: str, plan: QueryPlan) -> dict[str, str]:
-    """For a "who" question, the stems of the nouns for who does what it asks, each with the
-    question's stem: "manager" for "Who manages...", "founder" for "Who founded..."."""
-    if not WHO.match(question):
+def agent_nouns(question: str) -> dict[str, str]:
+    """For a question "Who VERB...", the stems of the nouns for one who does it, each with
+    the verb's stem: "manager" for "Who manages...", "founder" for "Who founded..."."""
+    match = WHO_VERB.match(question)
+    word = match.group(1).lower() if match else ""
+    verb = stem(word)
+    if word in STOPWORDS or len(verb) < 3:
         return {}
-    agents = {}
-    for verb in (t for t in stems(" ".join(plan.terms)) if len(t) >= 4):
-        for ending in ("er", "or", "r") if verb.endswith("e") else ("er", "or"):
-            agents[verb + ending] = verb
-    return agents
+    endings = ("er", "or", "r") if verb.endswith("e") else ("er", "or")
+    return {verb + ending: verb for ending in endings}
 
 
 def _asked_stems(text: str, agents: dict[str, str]) -> set[str]:
