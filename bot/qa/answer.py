@@ -15,7 +15,7 @@ MAX_SENTENCES = 4
 PER_PASSAGE = 2
 MIN_COVERAGE = 0.25
 MIN_GAIN = 0.04
-NEW_ARTICLE_TERMS = 2
+TOPIC_TERMS = 2  # question words that put a sentence or passage on its topic
 CORROBORATION = 0.5
 NAME_SUPPORT = 2  # passages that name it
 # A question that asks for a name: "Who is...", "Which company...", not "What did... say".
@@ -170,7 +170,7 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     and the full form is returned. A "who" question wants a name some passage gives in full.
     A lone word opening a sentence counts only if some passage also names it mid-sentence.
     A short form that begins a two-word name the passages give ("Fed", "Federal Reserve")
-    is returned as that name. Only passages holding NEW_ARTICLE_TERMS of the question's words
+    is returned as that name. Only passages holding TOPIC_TERMS of the question's words
     lend a name support: "Geneva", shared by stories on other things, does not answer
     "What rules apply to AI procurement?".
     """
@@ -188,7 +188,7 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
         names = [n for n in names if not stems(n) & asked]
         for name in names:
             forms.setdefault(name.split()[-1], Counter())[name] += 1
-        if len(stems(f"{passage.title} {passage.text}") & asked) >= NEW_ARTICLE_TERMS:
+        if len(stems(f"{passage.title} {passage.text}") & asked) >= TOPIC_TERMS:
             support.update({n.split()[-1] for n in names})
     words = 2 if wh.group(1).lower().startswith("who") else 1
     eligible = [k for k in sorted(support) if len(max(forms[k], key=len).split()) >= words]
@@ -287,9 +287,9 @@ def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def _on_topic(terms: frozenset[str], weights: dict[str, float], names: set[str]) -> bool:
-    """Whether terms (a sentence's with its title's) are about the question: NEW_ARTICLE_TERMS
+    """Whether terms (a sentence's with its title's) are about the question: TOPIC_TERMS
     of its weighted words (or all of them, when it has fewer), or one of its names ("Geneva")."""
-    return len(terms) >= min(NEW_ARTICLE_TERMS, len(weights)) or bool(terms & names)
+    return len(terms) >= min(TOPIC_TERMS, len(weights)) or bool(terms & names)
 
 
 def _candidates(
