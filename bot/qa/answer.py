@@ -60,7 +60,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
         agents = agent_nouns(question)
-        weights = _term_weights(plan, passages, agents)
+        passage_stems = [stems(p.text) for p in passages]
+        weights = _term_weights(plan, passage_stems, agents)
         names = stems(" ".join(plan.names))
         candidates = [
             c
@@ -74,7 +75,7 @@ class ExtractiveAnswerer:
             [c for c in candidates if passages[c.passage_rank].outlet in mention.outlets]
             for mention in plan.outlets
         ]
-        name = likely_answer_name(question, passages)
+        name = likely_answer_name(question, passages, passage_stems)
         if name:
             wanted.append([c for c in candidates if name in c.text])
         return compose(question, passages, self._including(wanted, chosen, weights))
@@ -163,7 +164,9 @@ class ExtractiveAnswerer:
         return extra
 
 
-def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
+def likely_answer_name(
+    question: str, passages: list[Passage], passage_stems: list[set[str]] | None = None
+) -> str | None:
     """For a question asking for a name, the name most passages share that the question lacks.
 
     Names are grouped by their last word, so "Sam Altman" and a later "Altman" count together,
@@ -172,7 +175,8 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     A short form that begins a two-word name the passages give ("Fed", "Federal Reserve")
     is returned as that name. Only passages holding TOPIC_TERMS of the question's words
     lend a name support: "Geneva", shared by stories on other things, does not answer
-    "What rules apply to AI procurement?".
+    "What rules apply to AI procurement?". passage_stems, the stems of each passage's text,
+    spare stemming them again when the caller has them.
     """
     wh = NAME_QUESTION.match(question)
     if not wh:
@@ -183,12 +187,14 @@ def likely_answer_name(question: str, passages: list[Passage]) -> str | None:
     named = {name for mentions in found for name, opening in mentions if not opening}
     support: Counter = Counter()
     forms: dict[str, Counter] = {}
-    for passage, mentions in zip(passages, found, strict=True):
+    if passage_stems is None:
+        passage_stems = [stems(p.text) for p in passages]
+    for passage, mentions, held in zip(passages, found, passage_stems, strict=True):
         names = [n for n, _ in mentions if n in named and n not in passage.outlet]
         names = [n for n in names if not stems(n) & asked]
         for name in names:
             forms.setdefault(name.split()[-1], Counter())[name] += 1
-        if len(stems(f"{passage.title} {passage.text}") & asked) >= TOPIC_TERMS:
+        if len((held | stems(passage.title)) & asked) >= TOPIC_TERMS:
             support.update({n.split()[-1] for n in names})
     words = 2 if wh.group(1).lower().startswith("who") else 1
     eligible = [k for k in sorted(support) if len(max(forms[k], key=len).split()) >= words]
@@ -255,18 +261,19 @@ def agent_nouns(question: str) -> dict[str, str]:
     return {verb + ending: verb for ending in endings}
 
 
-def _asked_stems(text: str, agents: dict[str, str]) -> set[str]:
-    """Stems of text, an agent noun standing for the question's stem (see agent_nouns)."""
-    return {agents.get(w, w) for w in stems(text)}
+def _asked_stems(words: Iterable[str], agents: dict[str, str]) -> set[str]:
+    """The stems, an agent noun standing for the question's stem (see agent_nouns)."""
+    return {agents.get(w, w) for w in words}
 
 
 def _term_weights(
-    plan: QueryPlan, passages: list[Passage], agents: dict[str, str]
+    plan: QueryPlan, passage_stems: list[set[str]], agents: dict[str, str]
 ) -> dict[str, float]:
-    """Question stems weighted by rarity among the passages; names and phrases count double."""
+    """Question stems weighted by rarity among the passages (given as the stems of each);
+    names and phrases count double."""
     terms = stems(" ".join(plan.terms))
     named = {w for p in plan.phrases for w in stems(p)}
-    texts = [_asked_stems(p.text, agents) for p in passages] or [set()]
+    texts = [_asked_stems(words, agents) for words in passage_stems] or [set()]
     weights = rarity_weights(terms | named, texts)
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
 
@@ -300,10 +307,10 @@ def _candidates(
     agents: dict[str, str],
 ) -> list[Candidate]:
     """Every sentence of a passage with the question terms in it and in its title."""
-    title = frozenset(t for t in _asked_stems(passage.title, agents) if t in weights)
+    title = frozenset(t for t in _asked_stems(stems(passage.title), agents) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
-        words = _asked_stems(sentence, agents)
+        words = _asked_stems(stems(sentence), agents)
         if len(words) < 3:
             continue
         terms = frozenset(t for t in words if t in weights)
