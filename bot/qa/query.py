@@ -360,15 +360,24 @@ def rarity_weights(terms: Iterable[str], texts: list[set[str]]) -> dict[str, flo
 
 
 class OutletMatcher:
-    """Finds outlet names from the index in a question, with short forms of long names."""
+    """Finds outlet names from the index in a question, with short forms of long names.
+
+    Names are found in any case, except a name that is one ordinary capitalised word ("The
+    Age", "Fortune", "Rivals"): in lower case that is the word ("at the age of 16"), not the
+    outlet, unless the whole question is written in lower case.
+    """
 
     def __init__(self, outlets: list[str]) -> None:
         self.outlets = outlets
         aliases: dict[str, set[str]] = {}
+        plain: dict[str, bool] = {}
         for outlet in outlets:
             for alias in _aliases(outlet):
-                aliases.setdefault(alias, set()).add(outlet)
+                key = alias.lower()
+                aliases.setdefault(key, set()).add(outlet)
+                plain[key] = plain.get(key, True) and _one_plain_word(alias)
         self._aliases = aliases
+        self._plain = {alias for alias, is_plain in plain.items() if is_plain}
         ordered = sorted(aliases, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])", re.I)
@@ -388,21 +397,34 @@ class OutletMatcher:
             return []
         found = []
         for m in self._pattern.finditer(text):
-            outlets = self._aliases[m.group(1).lower()]
-            found.append((m.start(), m.end(), tuple(sorted(outlets))))
+            key = m.group(1).lower()
+            if key in self._plain and not _capitalised(m.group(1)) and text != text.lower():
+                continue
+            found.append((m.start(), m.end(), tuple(sorted(self._aliases[key]))))
         return found
 
 
 def _aliases(outlet: str) -> set[str]:
-    """Lower-cased names a question may use for an outlet."""
-    name = outlet.strip().lower()
+    """Names a question may use for an outlet, as the outlet writes them."""
+    name = outlet.strip()
     names = {name}
     head = re.split(r"\s+[-|:–]\s+|\s*\|\s*", name)[0].strip()
     if head != name and len(head) >= 4:
         names.add(head)
-    if head.endswith(".com"):
+    if head.lower().endswith(".com"):
         names.add(head[:-4])
-    return {n for n in names if len(n) >= 3 and n not in STOPWORDS}
+    return {n for n in names if len(n) >= 3 and n.lower() not in STOPWORDS}
+
+
+def _one_plain_word(name: str) -> bool:
+    """Whether a name is one capitalised word, with or without stopwords ("The Age")."""
+    words = [w for w in name.split() if w.lower() not in STOPWORDS]
+    return len(words) == 1 and words[0] == words[0].capitalize()
+
+
+def _capitalised(text: str) -> bool:
+    """Whether every word of text but its stopwords begins with a capital."""
+    return all(w[0].isupper() for w in text.split() if w.lower() not in STOPWORDS)
 
 
 def plan_query(

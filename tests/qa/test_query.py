@@ -82,6 +82,20 @@ def test_outlets_match_full_names_and_short_forms():
     ]
 
 
+def test_an_outlet_named_by_one_plain_word_must_be_capitalised():
+    """ "at the age of 16" and "rivals GPT-4" name no outlet; "The Age" does, and so does a
+    question typed all in lower case, whose capitals say nothing."""
+    matcher = OutletMatcher(["The Age", "Rivals", "TechCrunch"])
+
+    def outlets(question: str) -> list[tuple[str, ...]]:
+        return [names for _, _, names in matcher.find(question)]
+
+    assert outlets("What did Britney Spears lose at the age of 16?") == []
+    assert outlets("Is it a model that rivals GPT-4, as techcrunch says?") == [("TechCrunch",)]
+    assert outlets("What did The Age and Rivals report?") == [("The Age",), ("Rivals",)]
+    assert outlets("what did the age report") == [("The Age",)]
+
+
 def test_plan_keeps_outlet_context_and_removes_outlet_words_from_terms():
     """Each outlet mention carries the words around it; outlet names are not search terms."""
     plan = plan_query(
