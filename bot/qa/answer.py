@@ -6,8 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, rarity_weights, stem, stems
+from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, find_dates, rarity_weights, stem, stems
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -32,6 +33,7 @@ LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
+WHEN_QUESTION = re.compile(r"^\s*(?:when|(?:on\s+)?what\s+(?:date|day|month|year))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class ExtractiveAnswerer:
         name = likely_answer_name(question, passages, passage_stems)
         if name:
             wanted.append([c for c in candidates if name in c.text])
+        if WHEN_QUESTION.match(question):
+            quoted = {c.article_id for c in chosen}
+            wanted.append([c for c in candidates if c.article_id in quoted and _dated(c.text)])
         return compose(question, passages, self._including(wanted, chosen, weights))
 
     def _including(
@@ -276,6 +281,12 @@ def _term_weights(
     texts = [_asked_stems(words, agents) for words in passage_stems] or [set()]
     weights = rarity_weights(terms | named, texts)
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
+
+
+def _dated(text: str) -> bool:
+    """Whether text gives a date ("May 18", "in 2023"), which a "When..." question asks for;
+    a weekday alone ("on Sunday") does not say which week."""
+    return bool(find_dates(text, date.today()))
 
 
 def _weight(terms: Iterable[str], weights: dict[str, float]) -> float:

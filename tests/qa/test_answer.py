@@ -123,6 +123,15 @@ def test_a_who_question_finds_the_noun_for_the_one_who_does_it(desk):
     assert agent_nouns("Who is the manager?") == agent_nouns("How do I manage a club?") == {}
 
 
+def test_a_when_question_gets_the_sentence_that_gives_the_date(desk):
+    """The lead covers "cup final" and says "on Sunday" (of the semi-final); the date asked
+    for is in "The final will be played on May 18", from the same article."""
+    answer = desk.ask("When is the cup final?")
+    assert "May 18" in answer.text
+    assert [c.outlet for c in answer.citations] == ["Touchline Daily"]
+    assert "May 18" not in desk.ask("Where is the cup final?").text
+
+
 def test_a_name_shared_only_by_stories_on_other_topics_is_not_the_answer(desk):
     """ "What rules" asks for a name; "Geneva" is the one most passages share, but those
     passages are about glacier water and a summit, so no Geneva sentence is quoted."""
