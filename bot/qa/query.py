@@ -215,6 +215,10 @@ _CAPITALISED = r"(?:[A-Z][A-Za-z]*[a-z][A-Za-z]*|[A-Z]{2,})"
 _PROPER_NAME = re.compile(rf"\b{_CAPITALISED}(?:[ -](?:{_CAPITALISED}|[A-Z]\.))*(?![\w'’-])")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“(])\s*$")
 _POSSESSIVE = re.compile(r"['’]s?\b")
+# "What year...", "On what day...": the word names what is asked for, not the topic.
+_ASKED_FOR = re.compile(
+    r"^(\s*(?:in\s+|on\s+|at\s+)?(?:what|which)\s+)(?:year|date|day|month|time)\b", re.I
+)
 
 
 # Outlets a question may name; one that the index does not hold cannot back an answer.
@@ -435,6 +439,7 @@ def plan_query(
     rest = question
     for start, end, _ in reversed(mentions):
         rest = rest[:start] + " " + rest[end:]
+    rest = _ASKED_FOR.sub(r"\1", rest, count=1)
     phrases = [p.strip() for p in _QUOTED.findall(rest)]
     phrases += [n for n in _NAME.findall(rest) if len(content_terms(n)) >= 2]
     return QueryPlan(

@@ -132,6 +132,13 @@ def test_a_when_question_gets_the_sentence_that_gives_the_date(desk):
     assert "May 18" not in desk.ask("Where is the cup final?").text
 
 
+def test_the_year_asked_for_is_no_topic(desk):
+    """ "What year" asks for a year: the tram story's title ("after years of delays") and a
+    sentence saying "start" do not bring it into an answer on the measles campaign."""
+    answer = desk.ask("What year did the measles campaign start?")
+    assert [c.outlet for c in answer.citations] == ["Public Health Bulletin Daily"]
+
+
 def test_a_name_shared_only_by_stories_on_other_topics_is_not_the_answer(desk):
     """ "What rules" asks for a name; "Geneva" is the one most passages share, but those
     passages are about glacier water and a summit, so no Geneva sentence is quoted."""

@@ -96,6 +96,13 @@ def test_an_outlet_named_by_one_plain_word_must_be_capitalised():
     assert outlets("what did the age report") == [("The Age",)]
 
 
+def test_the_kind_of_answer_asked_for_is_no_search_term():
+    """ "What year" and "On what day" ask for a year and a day; "yearly" is a topic."""
+    assert plan_query("What year did the campaign start?").terms == ("campaign", "start")
+    assert plan_query("On what day did the tram open?").terms == ("tram", "open")
+    assert plan_query("What yearly budget?").terms == ("yearly", "budget")
+
+
 def test_plan_keeps_outlet_context_and_removes_outlet_words_from_terms():
     """Each outlet mention carries the words around it; outlet names are not search terms."""
     plan = plan_query(
