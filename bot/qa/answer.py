@@ -17,7 +17,7 @@ PER_PASSAGE = 2
 MIN_COVERAGE = 0.25
 MIN_GAIN = 0.04
 TOPIC_TERMS = 2  # question words that put a sentence or passage on its topic
-CORROBORATION = 0.5
+CORROBORATION = 0.6
 NAME_SUPPORT = 2  # passages that name it
 # A question that asks for a name: "Who is...", "Which company...", not "What did... say".
 NAME_QUESTION = re.compile(
@@ -150,8 +150,8 @@ class ExtractiveAnswerer:
         chosen: list[Candidate],
         weights: dict[str, float],
     ) -> list[Candidate]:
-        """Sentences on topic from other articles that answer as much of the question on
-        their own."""
+        """Sentences on topic from other articles that answer nearly as much of the question
+        on their own: CORROBORATION of what the best chosen sentence answers."""
         total = sum(weights.values()) or 1.0
 
         def own(cand: Candidate) -> float:

@@ -244,6 +244,22 @@ def test_the_answer_to_a_who_question_holds_the_full_name():
     assert "Sam Altman" in answer.text
 
 
+def test_a_story_sharing_only_a_name_with_the_question_does_not_corroborate():
+    """The summit story shares only "Geneva" with a question on the glacier talks: it holds
+    55% of what the best sentence answers, short of the 60% that a second source needs."""
+    talks, summit, museum, tours = passages(
+        "Delegations met in Geneva to share glacier water. The talks open today.",
+        "Putin praised the summit in Geneva in June.",
+        "The glacier museum opened.",
+        "Glacier tours resumed.",
+    )
+    question = "What are the Geneva glacier talks about?"
+    answer = ExtractiveAnswerer().answer(
+        question, plan_query(question), [talks, summit, museum, tours]
+    )
+    assert [c.title for c in answer.citations] == [talks.title]
+
+
 def test_a_comparison_quotes_each_outlet_it_names():
     """Each outlet the question names is cited, even when another one covers more of it."""
     post, star = passages(
