@@ -8,7 +8,17 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.qa.query import CALENDAR, STOPWORDS, QueryPlan, find_dates, rarity_weights, stem, stems
+from bot.qa.query import (
+    CALENDAR,
+    STOPWORDS,
+    DateWindow,
+    QueryPlan,
+    find_dates,
+    rarity_weights,
+    stem,
+    stems,
+    without_dates,
+)
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
 
@@ -65,10 +75,13 @@ class ExtractiveAnswerer:
         passage_stems = [stems(p.text) for p in passages]
         weights = _term_weights(plan, passage_stems, agents)
         names = stems(" ".join(plan.names))
+        dated = stems(question) - stems(without_dates(question, date.today()))
         candidates = [
             c
             for rank, p in enumerate(passages)
-            for c in _candidates(rank, p, weights, names, agents)
+            for c in _candidates(
+                rank, p, weights, names, agents, dated if _within(p, plan.dates) else set()
+            )
         ]
         chosen, coverage = self._choose(candidates, weights)
         if coverage < self.min_coverage:
@@ -283,6 +296,11 @@ def _term_weights(
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
 
 
+def _within(passage: Passage, windows: Iterable[DateWindow]) -> bool:
+    """Whether the passage's article came out within one of the date windows."""
+    return passage.published is not None and any(w.holds(passage.published) for w in windows)
+
+
 def _dated(text: str) -> bool:
     """Whether text gives a date ("May 18", "in 2023"), which a "When..." question asks for;
     a weekday alone ("on Sunday") does not say which week."""
@@ -316,8 +334,13 @@ def _candidates(
     weights: dict[str, float],
     names: set[str],
     agents: dict[str, str],
+    dated: set[str],
 ) -> list[Candidate]:
-    """Every sentence of a passage with the question terms in it and in its title."""
+    """Every sentence of a passage with the question terms in it and in its title.
+
+    The words of the question's dates (dated) count as held by every sentence when the
+    article came out in those dates: "in November 2021" is answered by its date, not its text.
+    """
     title = frozenset(t for t in _asked_stems(stems(passage.title), agents) if t in weights)
     out = []
     for i, sentence in enumerate(split_sentences(passage.text)):
@@ -326,6 +349,7 @@ def _candidates(
             continue
         terms = frozenset(t for t in words if t in weights)
         on_topic = _on_topic(terms | title, weights, names)
+        terms |= dated & weights.keys()
         out.append(
             Candidate(
                 rank,

@@ -298,6 +298,11 @@ class DateWindow:
             return self.end, None
         return self.start, self.end
 
+    def holds(self, day: date) -> bool:
+        """Whether a day falls within bounds()."""
+        since, until = self.bounds()
+        return (since is None or since <= day) and (until is None or day <= until)
+
 
 @dataclass(frozen=True)
 class OutletMention:
@@ -547,18 +552,29 @@ def _listed_together(question: str, mentions: list) -> list[list]:
 
 def find_dates(text: str, today: date) -> list[DateWindow]:
     """Date windows named in text: "on Nov. 18, 2023", "in November 2023", "last June"..."""
-    windows = []
-    taken: list[tuple[int, int]] = []
+    return [window for window, _ in _dates_with_spans(text, today)]
+
+
+def without_dates(text: str, today: date) -> str:
+    """Text with the dates that find_dates reads blanked out."""
+    spans = sorted((span for _, span in _dates_with_spans(text, today)), reverse=True)
+    for start, end in spans:
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _dates_with_spans(text: str, today: date) -> list[tuple[DateWindow, tuple[int, int]]]:
+    """Each date window named in text, with where in text it is named."""
+    windows: list[tuple[DateWindow, tuple[int, int]]] = []
 
     def add(m: re.Match, start: date, end: date) -> None:
-        if any(a <= m.start() < b for a, b in taken):
+        if any(a <= m.start() < b for _, (a, b) in windows):
             return
-        taken.append(m.span())
         before = text[: m.start()][-20:]
         relation = (
             "before" if _BEFORE.search(before) else "after" if _AFTER.search(before) else "in"
         )
-        windows.append(DateWindow(start, end, relation))
+        windows.append((DateWindow(start, end, relation), m.span()))
 
     for m in _ISO_DATE.finditer(text):
         day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -139,6 +139,15 @@ def test_the_year_asked_for_is_no_topic(desk):
     assert [c.outlet for c in answer.citations] == ["Public Health Bulletin Daily"]
 
 
+def test_the_date_asked_about_is_answered_by_the_articles_date(desk):
+    """No sentence says "June 2023", but the central bank story came out then; none came
+    out in June 2022, and that question is not answered."""
+    then = desk.ask("What did the central bank decide in June 2023?")
+    assert then.found
+    assert [c.published.isoformat() for c in then.citations] == ["2023-06-14"]
+    assert not desk.ask("What did the central bank decide in June 2022?").found
+
+
 def test_a_name_shared_only_by_stories_on_other_topics_is_not_the_answer(desk):
     """ "What rules" asks for a name; "Geneva" is the one most passages share, but those
     passages are about glacier water and a summit, so no Geneva sentence is quoted."""

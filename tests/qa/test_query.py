@@ -10,6 +10,7 @@ from bot.qa.query import (
     plan_query,
     proper_names,
     stem,
+    without_dates,
 )
 
 TODAY = date(2026, 11, 28)
@@ -58,6 +59,12 @@ def test_before_relation_bounds_until_the_day_named():
     assert window.bounds() == (None, date(2023, 3, 3))
     [month] = find_dates("Was it reported before March 2023?", TODAY)
     assert month.bounds() == (None, date(2023, 3, 1))
+
+
+def test_without_dates_blanks_each_date_read():
+    """The words of the dates find_dates reads are taken out, the rest kept."""
+    text = "What did Putin say in November 2021, and last June, on Oct. 7, 2023?"
+    assert " ".join(without_dates(text, TODAY).split()) == "What did Putin say in , and , on ?"
 
 
 def test_absurd_dates_are_ignored():
