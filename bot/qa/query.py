@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 STOPWORDS = frozenset(
     [
@@ -198,6 +198,7 @@ _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)
 _LAST_MONTH = re.compile(rf"\blast\s+{_MONTH}\b", re.I)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\bin\s+((?:19|20)\d{2})\b", re.I)
+_RELATIVE = re.compile(r"\b(yesterday|today|(?:this|last)\s+(?:week|month|year))\b", re.I)
 _BEFORE = re.compile(r"\b(before|prior to|until|earlier than)\s+(?:the\s+)?$", re.I)
 _AFTER = re.compile(r"\b(after|since|following|later than)\s+(?:the\s+)?$", re.I)
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
@@ -337,9 +338,12 @@ def fts_string(text: str) -> str:
 
 
 def content_terms(text: str) -> list[str]:
-    """Lower-cased words of text that carry meaning (no stopwords, no one-letter words)."""
+    """Lower-cased words of text that carry meaning (no stopwords, "what's" included, no
+    one-letter words)."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
-    return [w for w in words if len(w) > 1 and w not in STOPWORDS and '"' not in w]
+    return [
+        w for w in words if len(w) > 1 and w.removesuffix("'s") not in STOPWORDS and '"' not in w
+    ]
 
 
 def stem(word: str) -> str:
@@ -597,7 +601,28 @@ def _dates_with_spans(text: str, today: date) -> list[tuple[DateWindow, tuple[in
     for m in _YEAR.finditer(text):
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))
+    for m in _RELATIVE.finditer(text):
+        add(m, *_relative_period(m.group(1).lower().split(), today))
     return windows
+
+
+def _relative_period(words: list[str], today: date) -> tuple[date, date]:
+    """First and last day of "yesterday", "today", "this week", "last month"... A period
+    that has not ended ends today."""
+    if words[0] in ("yesterday", "today"):
+        day = today - timedelta(days=words[0] == "yesterday")
+        return day, day
+    last = words[0] == "last"
+    if words[1] == "week":
+        start = today - timedelta(days=today.weekday() + 7 * last)
+        end = start + timedelta(days=6)
+    elif words[1] == "month":
+        end = today.replace(day=1) - timedelta(days=1) if last else today
+        start = end.replace(day=1)
+    else:
+        start = date(today.year - last, 1, 1)
+        end = start.replace(month=12, day=31)
+    return start, end if last else today
 
 
 def _month_key(word: str) -> str:

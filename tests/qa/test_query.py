@@ -67,6 +67,27 @@ def test_without_dates_blanks_each_date_read():
     assert " ".join(without_dates(text, TODAY).split()) == "What did Putin say in , and , on ?"
 
 
+def test_relative_periods_end_today_unless_they_are_over():
+    """ "yesterday", "this week", "last month" and "last year" are read from today."""
+    wednesday = date(2024, 3, 6)
+
+    def window(text: str) -> tuple[date, date]:
+        [found] = find_dates(text, wednesday)
+        return found.start, found.end
+
+    assert window("What happened yesterday?") == (date(2024, 3, 5), date(2024, 3, 5))
+    assert window("news this week") == (date(2024, 3, 4), wednesday)
+    assert window("news last week") == (date(2024, 2, 26), date(2024, 3, 3))
+    assert window("news last month") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert window("news this year") == (date(2024, 1, 1), wednesday)
+    assert window("news last year") == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_a_stopword_with_s_is_no_term():
+    """ "What's" is "what is"; "Putin's" keeps its name."""
+    assert content_terms("What's new in Putin's speech?") == ["new", "putin's", "speech"]
+
+
 def test_absurd_dates_are_ignored():
     """Impossible dates give no window rather than an error."""
     assert find_dates("on February 31, 2023 or in 1200", TODAY) == []
