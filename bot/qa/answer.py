@@ -43,6 +43,7 @@ LOWERCASE_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 CAPITALISED_AFTER_A_WORD = re.compile(r"(?<=[a-z,] )[A-Z][a-z-]+\b")  # "in New York"
 NOT_FOUND = "I could not find that in the articles."
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
+EVENTLESS = frozenset({"happen", "new", "latest", "going"})  # "What happened...": no topic
 WHEN_QUESTION = re.compile(r"^\s*(?:when|(?:on\s+)?what\s+(?:date|day|month|year))\b", re.I)
 
 
@@ -71,11 +72,13 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
+        if names_only_a_period(question, plan):
+            return self._period(question, plan, passages)
         agents = agent_nouns(question)
         passage_stems = [stems(p.text) for p in passages]
         weights = _term_weights(plan, passage_stems, agents)
         names = stems(" ".join(plan.names))
-        dated = stems(question) - stems(without_dates(question, date.today()))
+        dated = _date_stems(question)
         candidates = [
             c
             for rank, p in enumerate(passages)
@@ -97,6 +100,24 @@ class ExtractiveAnswerer:
             quoted = {c.article_id for c in chosen}
             wanted.append([c for c in candidates if c.article_id in quoted and _dated(c.text)])
         return compose(question, passages, self._including(wanted, chosen, weights))
+
+    def _period(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
+        """For a question that names only a period ("What happened last week?"): the opening
+        sentence of each article from that period, best first, from its first passage here."""
+        first: dict[str, tuple[int, Passage]] = {}
+        for rank, passage in enumerate(passages):
+            if _within(passage, plan.dates):
+                held = first.get(passage.article_id)
+                if held is None or passage.position < held[1].position:
+                    first[passage.article_id] = (rank, passage)
+        leads = [
+            Candidate(rank, p.article_id, p.position, 0, opening, frozenset(), frozenset(), True)
+            for rank, p in first.values()
+            for opening in split_sentences(p.text)[:1]
+        ][: self.max_sentences]
+        if not leads:
+            return not_found(question, passages, reason="No article came out in that period.")
+        return compose(question, passages, leads)
 
     def _including(
         self,
@@ -294,6 +315,17 @@ def _term_weights(
     texts = [_asked_stems(words, agents) for words in passage_stems] or [set()]
     weights = rarity_weights(terms | named, texts)
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
+
+
+def names_only_a_period(question: str, plan: QueryPlan) -> bool:
+    """Whether the question names a period and no topic: "What happened last week?"."""
+    asked = stems(" ".join([*plan.terms, *plan.phrases]))
+    return bool(plan.dates) and not asked - _date_stems(question) - EVENTLESS
+
+
+def _date_stems(question: str) -> set[str]:
+    """The stems of the dates the question names ("june", "2023")."""
+    return stems(question) - stems(without_dates(question, date.today()))
 
 
 def _within(passage: Passage, windows: Iterable[DateWindow]) -> bool:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 
-from bot.qa.answer import ExtractiveAnswerer, not_found
+from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
 from bot.qa.query import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
@@ -80,10 +80,22 @@ class NewsDesk:
         reason = self._unanswerable(plan)
         if reason:
             return not_found(question, passages, reason=reason)
+        if names_only_a_period(question, plan):
+            passages = self._article_leads(passages)
         extractive = self.answerer.answer(question, plan, passages)
         if self.llm_answerer is None or not passages:
             return extractive
         return self.llm_answerer.answer(question, passages, fallback=extractive)
+
+    def _article_leads(self, passages: list[Passage]) -> list[Passage]:
+        """The first passage of each article the passages come from, in their order."""
+        leads: dict[str, Passage] = {}
+        for passage in passages:
+            if passage.article_id not in leads:
+                chunks = self.index.keyword.article_chunks(passage.article_id)
+                lead = Passage.from_chunk(chunks[0], passage.score) if chunks else passage
+                leads[passage.article_id] = lead
+        return list(leads.values())
 
     def _unanswerable(self, plan: QueryPlan) -> str | None:
         """Why the archive cannot answer, when the question names what it has nothing on: a

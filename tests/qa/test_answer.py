@@ -148,6 +148,21 @@ def test_the_date_asked_about_is_answered_by_the_articles_date(desk):
     assert not desk.ask("What did the central bank decide in June 2022?").found
 
 
+def test_a_question_naming_only_a_period_gets_the_opening_of_each_story_from_then(desk):
+    """ "What happened in 2022?" quotes the first sentence of each 2022 article, even when
+    the passages found for it are from further down; a period with no article is said so."""
+    answer = desk.ask("What happened in 2022?")
+    assert answer.found
+    assert {c.published.year for c in answer.citations} == {2022}
+    assert len(answer.citations) == 3
+    for cite in answer.citations:
+        opening = split_sentences(desk.index.keyword.article_chunks(cite.article_id)[0].text)[0]
+        assert cite.quote == opening
+    empty = desk.ask("What happened in May 2019?")
+    assert not empty.found
+    assert "No article came out in that period." in empty.text
+
+
 def test_a_name_shared_only_by_stories_on_other_topics_is_not_the_answer(desk):
     """ "What rules" asks for a name; "Geneva" is the one most passages share, but those
     passages are about glacier water and a summit, so no Geneva sentence is quoted."""
