@@ -102,11 +102,13 @@ class ExtractiveAnswerer:
         return compose(question, passages, self._including(wanted, chosen, weights))
 
     def _period(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
-        """For a question that names only a period ("What happened last week?"): the opening
-        sentence of each article from that period, best first, from its first passage here."""
+        """For a question that names only a period ("What happened last week?", "What did
+        the Daily Post report in May?"): the opening sentence of each article from that period
+        (and the outlets named), best first, from its first passage here."""
+        outlets = {o for mention in plan.outlets for o in mention.outlets}
         first: dict[str, tuple[int, Passage]] = {}
         for rank, passage in enumerate(passages):
-            if _within(passage, plan.dates):
+            if _within(passage, plan.dates) and (not outlets or passage.outlet in outlets):
                 held = first.get(passage.article_id)
                 if held is None or passage.position < held[1].position:
                     first[passage.article_id] = (rank, passage)

@@ -284,6 +284,24 @@ def test_a_story_sharing_only_a_name_with_the_question_does_not_corroborate():
     assert [c.title for c in answer.citations] == [talks.title]
 
 
+def test_a_period_question_naming_an_outlet_quotes_only_that_outlet():
+    """ "What did the Daily Post report in 2022?" opens each 2022 Daily Post story, not the
+    Evening Star's, nor a Daily Post story from 2021."""
+    post, star, old = passages(
+        "The council approved the tram budget. It funds new lines.",
+        "The mayor opened the new depot.",
+        "The council met for the first time.",
+    )
+    post = replace(post, published=date(2022, 5, 1))
+    star = replace(star, outlet="Evening Star", published=date(2022, 6, 1))
+    old = replace(old, published=date(2021, 5, 1))
+    question = "What did the Daily Post report in 2022?"
+    plan = plan_query(question, OutletMatcher(["Daily Post", "Evening Star"]), date(2024, 1, 1))
+    answer = ExtractiveAnswerer().answer(question, plan, [star, old, post])
+    assert answer.text == "The council approved the tram budget. [1]"
+    assert [c.title for c in answer.citations] == [post.title]
+
+
 def test_a_comparison_quotes_each_outlet_it_names():
     """Each outlet the question names is cited, even when another one covers more of it."""
     post, star = passages(
