@@ -338,8 +338,8 @@ def fts_string(text: str) -> str:
 
 
 def content_terms(text: str) -> list[str]:
-    """Lower-cased words of text that carry meaning (no stopwords, "what's" included, no
-    one-letter words)."""
+    """Lower-cased words of text that carry meaning: no stopwords (nor "what's" and the like),
+    no one-letter words."""
     words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
     return [
         w for w in words if len(w) > 1 and w.removesuffix("'s") not in STOPWORDS and '"' not in w
