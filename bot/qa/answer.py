@@ -17,7 +17,6 @@ from bot.qa.query import (
     rarity_weights,
     stem,
     stems,
-    without_dates,
 )
 from bot.qa.sentences import speaker_context, split_sentences
 from bot.qa.types import Answer, Citation, Passage
@@ -72,18 +71,22 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """An Answer built only from sentences of the passages, or a "not found" answer."""
-        if names_only_a_period(question, plan):
+        if names_only_a_period(plan):
             return self._period(question, plan, passages)
         agents = agent_nouns(question)
         passage_stems = [stems(p.text) for p in passages]
         weights = _term_weights(plan, passage_stems, agents)
         names = stems(" ".join(plan.names))
-        dated = _date_stems(question)
         candidates = [
             c
             for rank, p in enumerate(passages)
             for c in _candidates(
-                rank, p, weights, names, agents, dated if _within(p, plan.dates) else set()
+                rank,
+                p,
+                weights,
+                names,
+                agents,
+                plan.date_stems if _within(p, plan.dates) else set(),
             )
         ]
         chosen, coverage = self._choose(candidates, weights)
@@ -104,14 +107,13 @@ class ExtractiveAnswerer:
     def _period(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """For a question that names only a period ("What happened last week?", "What did
         the Daily Post report in May?"): the opening sentence of each article from that period
-        (and the outlets named), best first, from its first passage here."""
+        (and the outlets named), best first, from the first of its passages given (the service
+        gives each article's first passage)."""
         outlets = {o for mention in plan.outlets for o in mention.outlets}
         first: dict[str, tuple[int, Passage]] = {}
         for rank, passage in enumerate(passages):
             if _within(passage, plan.dates) and (not outlets or passage.outlet in outlets):
-                held = first.get(passage.article_id)
-                if held is None or passage.position < held[1].position:
-                    first[passage.article_id] = (rank, passage)
+                first.setdefault(passage.article_id, (rank, passage))
         leads = [
             Candidate(rank, p.article_id, p.position, 0, opening, frozenset(), frozenset(), True)
             for rank, p in first.values()
@@ -319,15 +321,10 @@ def _term_weights(
     return {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
 
 
-def names_only_a_period(question: str, plan: QueryPlan) -> bool:
+def names_only_a_period(plan: QueryPlan) -> bool:
     """Whether the question names a period and no topic: "What happened last week?"."""
     asked = stems(" ".join([*plan.terms, *plan.phrases]))
-    return bool(plan.dates) and not asked - _date_stems(question) - EVENTLESS
-
-
-def _date_stems(question: str) -> set[str]:
-    """The stems of the dates the question names ("june", "2023")."""
-    return stems(question) - stems(without_dates(question, date.today()))
+    return bool(plan.dates) and not asked - plan.date_stems - EVENTLESS
 
 
 def _within(passage: Passage, windows: Iterable[DateWindow]) -> bool:

@@ -325,6 +325,7 @@ class QueryPlan:
     missing_outlets: tuple[str, ...] = ()
     other_sources: tuple[str, ...] = ()  # named as sources, not outlets of the index
     names: tuple[str, ...] = ()  # proper names, which the archive must mention
+    date_stems: frozenset[str] = frozenset()  # of the words naming its dates: "june", "2023"
 
     def match_expression(self) -> str:
         """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
@@ -444,6 +445,7 @@ def plan_query(
     question: str, outlets: OutletMatcher | None = None, today: date | None = None
 ) -> QueryPlan:
     """Read a question into terms, phrases, outlet mentions and date windows."""
+    today = today or date.today()
     mentions = outlets.find(question) if outlets else []
     rest = question
     for start, end, _ in reversed(mentions):
@@ -456,10 +458,11 @@ def plan_query(
         terms=tuple(dict.fromkeys(content_terms(rest))),
         phrases=tuple(dict.fromkeys(p.lower() for p in phrases if content_terms(p))),
         outlets=_outlet_mentions(question, mentions),
-        dates=tuple(find_dates(question, today or date.today())),
+        dates=tuple(find_dates(question, today)),
         missing_outlets=tuple(missing_outlets(rest, outlets)) if outlets else (),
         other_sources=tuple(other_sources(rest, outlets)) if outlets else (),
         names=tuple(dict.fromkeys(proper_names(rest))),
+        date_stems=frozenset(stems(question) - stems(without_dates(question, today))),
     )
 
 

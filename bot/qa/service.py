@@ -80,7 +80,7 @@ class NewsDesk:
         reason = self._unanswerable(plan)
         if reason:
             return not_found(question, passages, reason=reason)
-        if names_only_a_period(question, plan):
+        if names_only_a_period(plan):
             passages = self._article_leads(passages)
         extractive = self.answerer.answer(question, plan, passages)
         if self.llm_answerer is None or not passages:
