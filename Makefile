@@ -1,37 +1,57 @@
-VENV ?= .venv
+# Everything installs from uv.lock into .venv, with uv (itself installed into .tools/).
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip
-STAMP := $(VENV)/.installed
 DEMO_DATA ?= .demo-data
+SYNC := $(UV) sync --locked --inexact --python python3
 
-.PHONY: demo test bench bench-scale lint clean
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-$(PY):
-	python3 -m venv $(VENV)
-	$(PIP) install --upgrade pip
+.PHONY: demo test test-quick lint bench bench-scale lock clean
 
-# The CPU build of torch goes first, so nothing pulls a multi-GB CUDA build.
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install torch==2.13.0
-	$(PIP) install -e '.[llm,dev]'
-	touch $(STAMP)
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-demo: $(STAMP)
+# One stamp per set of extras: the runtime (demo), +llm +test (tests), +bench (benchmarks).
+$(VENV)/.runtime: pyproject.toml uv.lock | $(UV)
+	$(SYNC)
+	touch $@
+
+$(VENV)/.test: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra llm --extra test
+	touch $@ $(VENV)/.runtime
+
+$(VENV)/.bench: pyproject.toml uv.lock | $(UV)
+	$(SYNC) --extra llm --extra test --extra bench
+	touch $@ $(VENV)/.test $(VENV)/.runtime
+
+demo: $(VENV)/.runtime
 	NEWSDESK_DATA_DIR=$(DEMO_DATA) $(VENV)/bin/newsdesk ingest ingest/samples
 	NEWSDESK_DATA_DIR=$(DEMO_DATA) $(VENV)/bin/newsdesk ask "What did Putin say about the Geneva summit?"
 
-test: $(STAMP)
+test: $(VENV)/.test
 	$(VENV)/bin/pytest -q
 
-bench: $(STAMP)
-	$(PY) -m bot.cli bench
-	$(PY) -m bot.load_bench
+test-quick: $(VENV)/.test
+	$(VENV)/bin/pytest -q -m "not slow and not llm and not server"
 
-bench-scale: $(STAMP)
-	$(PY) -m bot.scale_bench
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+bench: $(VENV)/.bench
+	$(PY) -m bench
+
+bench-scale: $(VENV)/.bench
+	$(PY) -m bench.scale
+
+# Refresh uv.lock after changing the dependencies in pyproject.toml.
+lock: | $(UV)
+	$(UV) lock --python python3
 
 clean:
-	rm -rf $(VENV) $(DEMO_DATA)
+	rm -rf $(VENV) $(TOOLS) $(DEMO_DATA)

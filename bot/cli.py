@@ -179,8 +179,8 @@ def cmd_run(args, settings: Settings) -> int:
 
 def cmd_summarize(args, settings: Settings) -> int:
     """Summarize an exported chat: topics, who took part, and the key messages."""
-    from bot.qa.chat_export import load_chat_export
-    from bot.qa.summarize import ChannelSummarizer, format_summary
+    from bot.summaries.chat_export import load_chat_export
+    from bot.summaries.summarize import ChannelSummarizer, format_summary
     from ingest.embed import Embedder
 
     messages = load_chat_export(args.file)
@@ -191,7 +191,7 @@ def cmd_summarize(args, settings: Settings) -> int:
 
 def cmd_feedback(args, settings: Settings) -> int:
     """List the 👍/👎 votes given to answers in Discord, newest first."""
-    from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
+    from bot.feedback import FEEDBACK_FILE, FeedbackStore
 
     votes = FeedbackStore(settings.data_dir / FEEDBACK_FILE).list(args.limit)
     for v in votes:
@@ -199,13 +199,6 @@ def cmd_feedback(args, settings: Settings) -> int:
         print(f"    A: {v.answer[:200]}")
     print(f"{len(votes)} vote(s)", file=sys.stderr)
     return 0
-
-
-def cmd_bench(args, settings: Settings) -> int:
-    """Run the benchmarks and print their figures."""
-    from bot.bench import run_benchmarks
-
-    return run_benchmarks(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,15 +254,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("bench", help="benchmarks (make bench)")
-    p.add_argument(
-        "--only",
-        choices=["ingest", "retrieval", "latency", "keyword", "summaries"],
-        action="append",
-    )
-    p.add_argument("--limit", type=int, help="use only the first N benchmark questions")
-    p.add_argument("--articles", type=int, help="ingest only the first N corpus articles")
-    p.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -11,7 +11,7 @@ from bot.qa.retrieve import HybridRetriever
 from bot.qa.service import NewsDesk
 from bot.settings import Settings
 from ingest.embed import Embedder
-from ingest.index import ArticleIndex, open_chroma
+from ingest.store.index import ArticleIndex, open_chroma
 
 
 def configure_logging(verbose: bool = False) -> None:
@@ -59,7 +59,7 @@ def run_bot(settings: Settings) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     from bot.chat.bot import NewsBot
-    from bot.qa.feedback import FEEDBACK_FILE, FeedbackStore
+    from bot.feedback import FEEDBACK_FILE, FeedbackStore
 
     desk = build_desk(settings)
     desk.index.embedder.encode(["warm up"])  # a missing model stops the start, not an answer

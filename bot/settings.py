@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.embed import DEFAULT_MODEL
-from ingest.vectors import COLLECTION_PREFIX
+from ingest.store.vectors import COLLECTION_PREFIX
 
 
 def default_data_dir() -> Path:

@@ -1,4 +1,4 @@
-"""Domain errors, each with a message that says what to do."""
+"""The base of the errors newsdesk reports, and those of reading sources and the model."""
 
 
 class NewsdeskError(Exception):
@@ -11,15 +11,3 @@ class SourceError(NewsdeskError):
 
 class ModelUnavailable(NewsdeskError):
     """The embedding model cannot be loaded from local files."""
-
-
-class IndexNotReady(NewsdeskError):
-    """The index holds no articles yet."""
-
-
-class IndexUnavailable(NewsdeskError):
-    """The index cannot be reached or written (server down, read-only or full disk, locked)."""
-
-
-class AnswerBackendError(NewsdeskError):
-    """The answering backend (an LLM) failed or timed out."""

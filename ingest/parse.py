@@ -10,8 +10,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from html.parser import HTMLParser
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -19,49 +18,15 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from ingest.article import Article, SourceError
+from ingest.text.dates import DATE_TEXT, parse_date
 
 log = logging.getLogger(__name__)
 
-MIN_YEAR, MAX_YEAR = 1800, 2200
 MAX_TITLE_CHARS = 200
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
-_MONTH_DAY_YEAR = re.compile(
-    rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b"
-)
-_DAY_MONTH_YEAR = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})\b"
-)
-_ISO_DATE = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
-_DATE_TEXT = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2})"
-)
 # "WASHINGTON, March 3, 2023 (Reuters) -", "Nov. 19, 2021 (EIRNS)—", "2023-03-03"
 _DATELINE = re.compile(
-    rf"^(?:[A-Z][A-Za-z.'’ -]{{1,40}},\s+)?(?P<date>{_DATE_TEXT})"
+    rf"^(?:[A-Z][A-Za-z.'’ -]{{1,40}},\s+)?(?P<date>{DATE_TEXT})"
     r"\s*(?:\((?P<outlet>[^()\n]{1,40})\))?\s*(?:[—–-]|:|$)"
 )
 _DATELINE_LINES = 4
@@ -162,70 +127,6 @@ class Meta:
             url=self.url or defaults.url,
             author=self.author or defaults.author,
         )
-
-
-# --- dates -------------------------------------------------------------------------------------
-
-
-def parse_date(value: str) -> date | None:
-    """The date in `value` (ISO, "Nov. 19, 2021", "19 November 2021", RFC 2822), or None."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text or len(text) > 100:
-        return None
-    for parse in (_iso_date, _rfc2822_date, _month_name_date, _embedded_iso_date):
-        found = parse(text)
-        if found is not None:
-            return found
-    return None
-
-
-def _checked_date(year: int, month: int, day: int) -> date | None:
-    """A date if the parts form a real one within the plausible range, else None."""
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _iso_date(text: str) -> date | None:
-    """The date of an ISO 8601 date or datetime."""
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return _checked_date(parsed.year, parsed.month, parsed.day)
-
-
-def _rfc2822_date(text: str) -> date | None:
-    """The date of an RFC 2822 timestamp, as used by RSS feeds."""
-    if not re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d", text):
-        return None
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return _checked_date(parsed.year, parsed.month, parsed.day)
-
-
-def _month_name_date(text: str) -> date | None:
-    """The date of "Nov. 19, 2021", "November 19th, 2021" or "19 November 2021"."""
-    match = _MONTH_DAY_YEAR.search(text) or _DAY_MONTH_YEAR.search(text)
-    if match is None:
-        return None
-    month = _MONTHS[match["month"].rstrip(".").lower()]
-    return _checked_date(int(match["year"]), month, int(match["day"]))
-
-
-def _embedded_iso_date(text: str) -> date | None:
-    """The first YYYY-MM-DD date inside a longer string."""
-    match = _ISO_DATE.search(text)
-    if match is None:
-        return None
-    return _checked_date(int(match["year"]), int(match["month"]), int(match["day"]))
 
 
 # --- cleaning ----------------------------------------------------------------------------------

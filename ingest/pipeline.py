@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from ingest.article import Article
 from ingest.chunk import Chunk
-from ingest.index import ArticleIndex, Outcome
 from ingest.sources import Failure, iter_articles
+from ingest.store.index import ArticleIndex, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -13,16 +13,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.chat.errors import UNEXPECTED
-from bot.qa.query import OutletMatcher, find_dates, plan_query
+from bot.qa.plan import OutletMatcher, plan_query
 from bot.qa.service import MAX_QUESTION_CHARS, NewsDesk
 from ingest.article import Article
 from ingest.chunk import Chunker
 from ingest.embed import Embedder
-from tests.chat.conftest import desk, newsbot, start_bot
-from tests.chat.helpers import EPHEMERAL, allowed_mentions, message_sends
+from ingest.text.dates import find_dates
+from tests.bot.chat.helpers import EPHEMERAL, allowed_mentions, message_sends
 from tests.fake_discord import FakeDiscord, World
-
-__all__ = ["desk", "newsbot", "start_bot"]  # fixtures shared with tests/chat
 
 SLOW = settings(
     deadline=None,

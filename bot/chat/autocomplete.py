@@ -1,17 +1,26 @@
-"""Autocomplete shared by several commands."""
+"""Autocomplete and article lookup shared by several commands."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+import discord
 from discord import app_commands
 
-from bot.chat.format import outlet_choices
-from bot.qa.service import NewsDesk
+from bot.chat.format import CHOICE_LIMIT, CHOICES_LIMIT, day_label, one_line, trim
 from ingest.errors import NewsdeskError
+from ingest.store.keyword import StoredArticle
+
+if TYPE_CHECKING:
+    from bot.chat.bot import NewsBot
+    from bot.qa.service import NewsDesk
 
 log = logging.getLogger(__name__)
+
+ArticleKey = app_commands.Range[str, 1, 200]
 
 
 async def outlet_autocomplete(desk: NewsDesk, current: str) -> list[app_commands.Choice[str]]:
@@ -22,3 +31,52 @@ async def outlet_autocomplete(desk: NewsDesk, current: str) -> list[app_commands
         log.info("no outlets to offer: %s", exc)
         return []
     return outlet_choices(outlets, current)
+
+
+async def article_autocomplete(
+    interaction: discord.Interaction[NewsBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Up to 25 articles whose title, outlet or address contains what was typed."""
+    try:
+        articles = await asyncio.to_thread(interaction.client.desk.articles, current.strip(), 25)
+    except NewsdeskError as exc:
+        log.info("no articles to offer: %s", exc)
+        return []
+    return article_choices(articles)
+
+
+def find_article(desk: NewsDesk, key: str) -> StoredArticle | None:
+    """The article with this id (as autocomplete sends), else the first whose title matches."""
+    found = desk.article(key.strip())
+    if found is None:
+        found = next(iter(desk.articles(key.strip(), limit=1)), None)
+    return found
+
+
+def no_article(key: str) -> str:
+    """What to say when no article matches what the user gave."""
+    return f"No article matches “{trim(key, 100)}”; pick one from the list as you type."
+
+
+def outlet_choices(outlets: Sequence[str], current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 outlets containing what was typed (outlets over 100 characters cannot be sent)."""
+    typed = current.strip().lower()
+    return [
+        app_commands.Choice(name=outlet, value=outlet)
+        for outlet in outlets
+        if typed in outlet.lower() and 0 < len(outlet) <= CHOICE_LIMIT
+    ][:CHOICES_LIMIT]
+
+
+def article_choices(articles: Sequence[StoredArticle]) -> list[app_commands.Choice[str]]:
+    """Up to 25 articles as choices: "title — outlet, date", valued by article id."""
+    return [
+        app_commands.Choice(
+            name=trim(
+                f"{one_line(a.title) or 'Untitled'} — {a.outlet}, {day_label(a.published)}",
+                CHOICE_LIMIT,
+            ),
+            value=a.article_id,
+        )
+        for a in articles[:CHOICES_LIMIT]
+    ]

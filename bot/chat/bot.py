@@ -10,23 +10,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat.cogs.admin import AdminCog
-from bot.chat.cogs.ask import AskCog
-from bot.chat.cogs.chat import ChatCog
-from bot.chat.cogs.feeds import FeedsCog
-from bot.chat.cogs.info import InfoCog
-from bot.chat.cogs.library import LibraryCog
-from bot.chat.cogs.owner import OwnerCog
-from bot.chat.cogs.summaries import SummariesCog
 from bot.chat.errors import NewsCommandTree
 from bot.chat.format import NO_MENTIONS
-from bot.qa.feedback import FeedbackStore
+from bot.feedback import FeedbackStore
 from bot.qa.service import NewsDesk
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-COGS = (AskCog, LibraryCog, AdminCog, InfoCog, ChatCog, OwnerCog, SummariesCog, FeedsCog)
+# One per feature, loaded by name; each has its own setup().
+EXTENSIONS = (
+    "bot.chat.extensions.ask",
+    "bot.chat.extensions.library",
+    "bot.chat.extensions.admin",
+    "bot.chat.extensions.info",
+    "bot.chat.extensions.mentions",
+    "bot.chat.extensions.owner",
+    "bot.chat.extensions.summaries",
+    "bot.chat.extensions.feeds",
+)
 
 
 def intents() -> discord.Intents:
@@ -57,8 +59,8 @@ class NewsBot(commands.Bot):
         self.loop.set_default_executor(
             ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="newsdesk")
         )
-        for cog in COGS:
-            await self.add_cog(cog(self))
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
         if self.settings.sync_commands:
             guild_id = self.settings.dev_guild_id
             synced = await self.sync_app_commands(discord.Object(guild_id) if guild_id else None)

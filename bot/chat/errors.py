@@ -13,7 +13,8 @@ import discord
 from discord import app_commands
 
 from bot.chat.format import CONTENT_LIMIT, NO_MENTIONS, trim
-from ingest.errors import AnswerBackendError, IndexNotReady, IndexUnavailable
+from bot.qa.llm import AnswerBackendError
+from ingest.store.errors import IndexNotReady, IndexUnavailable
 
 log = logging.getLogger(__name__)
 

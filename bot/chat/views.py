@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.chat.answers import answer_pages
 from bot.chat.errors import explain, reply_privately
-from bot.chat.format import NO_MENTIONS, answer_pages
-from bot.qa.feedback import DOWN, UP, FeedbackStore
+from bot.chat.format import NO_MENTIONS
+from bot.feedback import DOWN, UP, FeedbackStore
 from bot.qa.types import Answer
 
 if TYPE_CHECKING:

@@ -8,18 +8,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.qa.query import (
-    CALENDAR,
-    STOPWORDS,
-    DateWindow,
-    QueryPlan,
-    find_dates,
-    rarity_weights,
-    stem,
-    stems,
-)
-from bot.qa.sentences import speaker_context, split_sentences
+from bot.qa.plan import QueryPlan, rarity_weights
 from bot.qa.types import Answer, Citation, Passage
+from ingest.text.dates import CALENDAR, DateWindow, find_dates
+from ingest.text.sentences import speaker_context, split_sentences
+from ingest.text.words import STOPWORDS, stem, stems
 
 MAX_SENTENCES = 4
 PER_PASSAGE = 2

@@ -8,7 +8,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.qa.retrieve import HybridRetriever
-from ingest.keyword import Filters
+from ingest.store.keyword import Filters
 
 
 class NewsRetriever(BaseRetriever):

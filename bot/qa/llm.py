@@ -22,11 +22,12 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from bot.qa.answer import citation, not_found, stems
-from bot.qa.sentences import split_sentences
+from bot.qa.answer import citation, not_found
 from bot.qa.types import Answer, Citation, Passage
 from bot.settings import Settings
-from ingest.errors import AnswerBackendError
+from ingest.errors import NewsdeskError
+from ingest.text.sentences import split_sentences
+from ingest.text.words import stems
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ _LINK = re.compile(
 )
 _NOT_FOUND = re.compile(r"\W*NOT FOUND\b")
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+class AnswerBackendError(NewsdeskError):
+    """The answering backend (an LLM) failed or timed out."""
 
 
 # --- backends ------------------------------------------------------------------------------

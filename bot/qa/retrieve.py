@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
-from bot.qa.query import OutletMatcher, QueryPlan, plan_query, rarity_weights, stem_sequence
-from bot.qa.sentences import split_sentences
+from bot.qa.plan import OutletMatcher, QueryPlan, plan_query, rarity_weights
 from bot.qa.types import Passage
 from ingest.chunk import article_id_of
-from ingest.index import ArticleIndex
-from ingest.keyword import Filters, StoredChunk
+from ingest.store.index import ArticleIndex
+from ingest.store.keyword import Filters, StoredChunk
+from ingest.text.sentences import split_sentences
+from ingest.text.words import stem_sequence
 
 RRF_K = 10
 CANDIDATES = 30

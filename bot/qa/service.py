@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
-from bot.qa.query import QueryPlan, fts_string, near_expression
+from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
-from ingest.index import ArticleIndex
-from ingest.keyword import Filters, StoredArticle
 from ingest.pipeline import IngestReport, ingest
+from ingest.store.index import ArticleIndex
+from ingest.store.keyword import Filters, StoredArticle
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.keyword import Filters, StoredChunk
+from ingest.store.keyword import Filters, StoredChunk
 
 
 @dataclass(frozen=True)

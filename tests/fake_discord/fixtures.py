@@ -13,6 +13,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from . import openapi
 from .fake import FakeDiscord
 
 __all__ = ["ClientHandle", "fake_discord", "start_client"]
@@ -31,6 +32,8 @@ async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDis
     At teardown, clients started with `start_client` are closed, and the test fails if the
     bot sent a request Discord would reject or that the fake does not know.
     """
+    if not openapi.SPEC_PATH.exists():
+        pytest.skip(f"{openapi.SPEC_PATH} is absent: the requests the bot sends cannot be checked")
     fake = FakeDiscord()
     await fake.start()
     monkeypatch.setattr(Route, "BASE", fake.api_url)

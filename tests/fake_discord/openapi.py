@@ -19,7 +19,7 @@ from openapi_core.validation.request.exceptions import InvalidRequestBody
 
 log = logging.getLogger(__name__)
 
-SPEC_PATH = Path(__file__).parents[2].parent / "shared" / "discord-api-spec" / "openapi.json"
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "discord-api-spec" / "openapi.json"
 HOST = "https://discord.com"
 PREFIX = "/api/v10"
 MAX_CONTENT = 2000  # Discord's limit for bots; the spec says 4000 (the Nitro limit)

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from ingest.article import Article
 from ingest.chunk import MAX_TITLE_TOKENS, Chunk, Chunker
 from ingest.sources import iter_articles
-from tests.ingest.conftest import SAMPLES, model_tokens
+from tests.ingest.helpers import model_tokens
+from tests.paths import SAMPLES
 
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
 

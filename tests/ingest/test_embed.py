@@ -15,10 +15,10 @@ from bot.compose import build_index
 from bot.settings import get_settings
 from ingest.embed import DEFAULT_MODEL, Embedder, bundled_model_path, model_slug, resolve_model
 from ingest.errors import ModelUnavailable
-from ingest.index import open_chroma
 from ingest.pipeline import ingest
-from ingest.vectors import VectorStore, collection_name
-from tests.ingest.conftest import open_index, write_article
+from ingest.store.index import open_chroma
+from ingest.store.vectors import VectorStore, collection_name
+from tests.ingest.helpers import open_index, write_article
 
 TEXTS = [
     "Putin said the Geneva summit opened room for dialogue.",

@@ -15,17 +15,11 @@ import numpy as np
 import pytest
 
 from bot.cli import main
-from ingest.index import KEYWORD_FILE, ArticleIndex
 from ingest.pipeline import ingest
 from ingest.sources import iter_articles
-from tests.ingest.conftest import (
-    NEWSDESK,
-    ROOT,
-    SUBPROCESS_ENV,
-    bad_folder,
-    open_index,
-    write_article,
-)
+from ingest.store.index import KEYWORD_FILE, ArticleIndex
+from tests.ingest.helpers import NEWSDESK, SUBPROCESS_ENV, bad_folder, open_index, write_article
+from tests.paths import ROOT
 
 
 def assert_consistent(index: ArticleIndex) -> None:
@@ -208,7 +202,7 @@ def test_killed_ingest_run_again_has_no_duplicates(tmp_path, capsys, embedder) -
 KILL_AT_SECOND_UPSERT = """
 import os, signal, sys
 from bot.cli import main
-from ingest.vectors import VectorStore
+from ingest.store.vectors import VectorStore
 
 data, first, second = sys.argv[1:4]
 if main(["--data-dir", data, "ingest", first]) != 0:

@@ -16,8 +16,8 @@ import pytest
 
 from ingest.article import Article
 from ingest.sources import Failure, iter_articles
+from tests.paths import SHARED, shared_file
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "bench" / "multihop_rag" / "corpus.json"
 DATA = Path(__file__).resolve().parent / "data"
 PAGE = (DATA / "article.html").read_text(encoding="utf-8")
@@ -235,7 +235,7 @@ def test_jsonl_malformed_line(tmp_path: Path) -> None:
 
 def test_corpus_file() -> None:
     """The MultiHop-RAG corpus file gives 609 Articles and no Failure."""
-    items = list(iter_articles(str(CORPUS)))
+    items = list(iter_articles(str(shared_file(CORPUS))))
     articles, failures = split(items)
     assert failures == [] and len(articles) == 609
     assert articles[0].origin == f"{CORPUS}#1" and articles[-1].origin == f"{CORPUS}#609"

@@ -1,0 +1,1 @@
+"""Benchmarks, run from the repository (`make bench`, `make bench-scale`); never installed."""

@@ -1,0 +1,1 @@
+"""Channel summaries: the conversations of a stretch of chat, and what each was about."""

@@ -1,0 +1,435 @@
+"""The article catalogue and keyword (BM25) index: one SQLite file with FTS5."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from ingest.article import Article
+from ingest.chunk import Chunk
+from ingest.store.errors import IndexUnavailable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id   TEXT PRIMARY KEY,
+    title        TEXT NOT NULL,
+    outlet       TEXT NOT NULL,
+    published    TEXT,
+    url          TEXT,
+    author       TEXT,
+    origin       TEXT,
+    content_hash TEXT NOT NULL,
+    chunk_count  INTEGER NOT NULL,
+    state        TEXT NOT NULL,
+    ingested_at  REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested_at);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid      INTEGER PRIMARY KEY,
+    chunk_id   TEXT UNIQUE NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    position   INTEGER NOT NULL,
+    text       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+TITLE_WEIGHT = 2.0
+TEXT_WEIGHT = 1.0
+SMALL_FILTER_SHARE = 0.05  # a search filter admitting at most this share of chunks is applied
+FILTER_POOL = 2000  # before scoring; a broader one, to at most this many of the best matches
+COMMON_MATCHES = 50_000  # a term matching more chunks is left out beside rarer terms: BM25
+# weighs it least, and scoring its matches is what makes a search slow on a big index
+PENDING, STORED = "pending", "ok"
+T = TypeVar("T")
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the catalogue knows it."""
+
+    article_id: str
+    title: str
+    outlet: str
+    published: date | None
+    url: str | None
+    author: str | None
+    origin: str
+    content_hash: str
+    chunk_count: int
+    state: str
+    ingested_at: float
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk's text with its article, as returned to retrieval."""
+
+    chunk_id: str
+    position: int
+    text: str
+    article: StoredArticle
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on which articles a search may return."""
+
+    since: date | None = None
+    until: date | None = None
+    outlets: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.outlets)
+
+    def admits(self, article: StoredArticle) -> bool:
+        """Whether a search under these filters may return the article's chunks."""
+        if (self.since or self.until) and article.published is None:
+            return False
+        if self.since and article.published < self.since:
+            return False
+        if self.until and article.published > self.until:
+            return False
+        return not self.outlets or article.outlet in self.outlets
+
+
+class KeywordIndex:
+    """Catalogue of articles and chunks, with a BM25 full-text index over them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._memo_version: tuple[int, int] | None = None
+        self._memo: dict[Hashable, object] = {}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            msg = f"cannot open the keyword index at {path}: {exc}; check the data directory"
+            raise IndexUnavailable(msg) from exc
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; disk errors become IndexUnavailable."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            msg = f"cannot write the keyword index at {self.path}: {exc}"
+            raise IndexUnavailable(msg) from exc
+
+    # --- writes -------------------------------------------------------------------------
+
+    def put_pending(self, article: Article, chunks: list[Chunk]) -> None:
+        """Replace the article's chunks and mark it pending until the vectors are in."""
+        with self.transaction() as db:
+            self._delete_chunks(db, article.article_id)
+            db.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.article_id,
+                    article.title,
+                    article.outlet,
+                    article.published.isoformat() if article.published else None,
+                    article.url,
+                    article.author,
+                    article.origin,
+                    article.content_hash,
+                    len(chunks),
+                    PENDING,
+                    time.time(),
+                ),
+            )
+            for chunk in chunks:
+                cur = db.execute(
+                    "INSERT INTO chunks(chunk_id, article_id, position, text) VALUES (?,?,?,?)",
+                    (chunk.chunk_id, chunk.article_id, chunk.position, chunk.text),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
+                    (cur.lastrowid, article.title, chunk.text),
+                )
+
+    def mark_stored(self, article_id: str) -> None:
+        """The article's vectors are in: it is whole again."""
+        with self.transaction() as db:
+            db.execute("UPDATE articles SET state=? WHERE article_id=?", (STORED, article_id))
+
+    def delete(self, article_id: str) -> None:
+        """Remove an article and its chunks."""
+        with self.transaction() as db:
+            self._delete_chunks(db, article_id)
+            db.execute("DELETE FROM articles WHERE article_id=?", (article_id,))
+
+    @staticmethod
+    def _delete_chunks(db: sqlite3.Connection, article_id: str) -> None:
+        """Delete an article's chunks from both tables (contentless FTS needs the old values)."""
+        rows = db.execute(
+            "SELECT c.rowid, a.title, c.text FROM chunks c JOIN articles a USING(article_id) "
+            "WHERE c.article_id=?",
+            (article_id,),
+        ).fetchall()
+        db.executemany(
+            "INSERT INTO chunks_fts(chunks_fts, rowid, title, text) VALUES('delete',?,?,?)", rows
+        )
+        db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by id."""
+        row = self.db.execute("SELECT * FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """Articles by id (unknown ids are left out)."""
+        ids = list(article_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM articles WHERE article_id IN ({marks})", ids)
+        return {r[0]: _article(r) for r in rows}
+
+    def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
+        """Articles whose title, outlet or url contains text, newest first."""
+        like = f"%{text}%"
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE title LIKE ? OR outlet LIKE ? OR url LIKE ? "
+            "ORDER BY published DESC, title LIMIT ?",
+            (like, like, like, -1 if limit is None else limit),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def articles_since(self, ingested_after: float) -> list[StoredArticle]:
+        """Articles ingested after a time, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE ingested_at > ? AND state=? ORDER BY ingested_at",
+            (ingested_after, STORED),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def pending(self) -> list[str]:
+        """Ids of articles whose vectors may be incomplete."""
+        return [
+            r[0]
+            for r in self.db.execute("SELECT article_id FROM articles WHERE state=?", (PENDING,))
+        ]
+
+    def chunk_ids(self, article_id: str | None = None) -> set[str]:
+        """All chunk ids, or one article's."""
+        if article_id is None:
+            return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
+        rows = self.db.execute("SELECT chunk_id FROM chunks WHERE article_id=?", (article_id,))
+        return {r[0] for r in rows}
+
+    def admitted_count(self, filters: Filters) -> int:
+        """Number of chunks the filters admit."""
+        where, args = _filter_sql(filters)
+        sql = f"SELECT COALESCE(SUM(a.chunk_count), 0) FROM articles a WHERE 1{where}"
+        return self._remembered(
+            ("admitted", filters), lambda: self.db.execute(sql, args).fetchone()[0]
+        )
+
+    def admitted_ids(self, filters: Filters) -> list[str]:
+        """Ids of the chunks the filters admit, of stored articles only."""
+        where, args = _filter_sql(filters)
+        rows = self.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN articles a USING(article_id) "
+            f"WHERE a.state=?{where}",
+            (STORED, *args),
+        )
+        return [r[0] for r in rows]
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, StoredChunk]:
+        """Chunks with their articles, by id."""
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT c.chunk_id, c.position, c.text, a.* FROM chunks c "
+            f"JOIN articles a USING(article_id) WHERE c.chunk_id IN ({marks})",
+            ids,
+        ).fetchall()
+        return {r[0]: StoredChunk(r[0], r[1], r[2], _article(r[3:])) for r in rows}
+
+    def article_chunks(self, article_id: str) -> list[StoredChunk]:
+        """An article's chunks in order."""
+        ids = self.chunk_ids(article_id)
+        return sorted(self.chunks(ids).values(), key=lambda c: c.position)
+
+    def outlets(self) -> list[str]:
+        """Distinct outlet names, most articles first."""
+        sql = (
+            "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
+        )
+        return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
+
+    def mentions(self, match: str) -> bool:
+        """Whether any chunk or title matches an FTS5 MATCH expression."""
+        return self._matches(match, 1) > 0
+
+    def has_author(self, name: str) -> bool:
+        """Whether an article's author field holds the name (any case)."""
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = "SELECT 1 FROM articles WHERE author LIKE ? ESCAPE '\\' LIMIT 1"
+        return self.db.execute(sql, (pattern,)).fetchone() is not None
+
+    def newest_published(self) -> date | None:
+        """The publication date of the newest article, if any has one."""
+        sql = "SELECT MAX(published) FROM articles"
+        newest = self._remembered("newest", lambda: self.db.execute(sql).fetchone()[0])
+        return date.fromisoformat(newest) if newest else None
+
+    def counts(self) -> dict[str, object]:
+        """Numbers of articles, chunks and outlets, and the date range; re-read after a write."""
+        return dict(self._remembered("counts", self._count))
+
+    def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        """read(), remembered until this or any other connection changes the database."""
+        if self.db.in_transaction:
+            return read()
+        version = self._version()
+        if version != self._memo_version:
+            self._memo_version, self._memo = version, {}
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever this or any other connection changes the database."""
+        other = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return other, self.db.total_changes
+
+    def _count(self) -> dict[str, object]:
+        """counts(), read from the tables (full scans: tens of ms at a million chunks)."""
+        articles, first, last = self.db.execute(
+            "SELECT COUNT(*), MIN(published), MAX(published) FROM articles"
+        ).fetchone()
+        chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        outlets = self.db.execute("SELECT COUNT(DISTINCT outlet) FROM articles").fetchone()[0]
+        return {
+            "articles": articles,
+            "chunks": chunks,
+            "outlets": outlets,
+            "first_published": first,
+            "last_published": last,
+            "pending": len(self.pending()),
+        }
+
+    def search(self, match: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) for an FTS5 MATCH expression, best first.
+
+        FTS5 scores every matching row, so a filter admitting few chunks is applied before
+        scoring, and a broad one to a pool of the best unfiltered rows (exact once the pool
+        holds k admitted rows; otherwise every match is joined and filtered).
+        """
+        if not match:
+            return []
+        match = self._without_common_terms(match)
+        where, args = _filter_sql(filters)
+        if not where:
+            return self._rows(_RANKED.format(where=""), (match, k, k))
+        admitted = self.admitted_count(filters)
+        total = self.counts()["chunks"]
+        if admitted <= SMALL_FILTER_SHARE * total:
+            return self._rows(_WITHIN.format(where=where), (match, *args, k)) if admitted else []
+        pool = min(FILTER_POOL, 3 * k * total // admitted)
+        found = self._rows(_RANKED.format(where=where), (match, pool, *args, k))
+        if len(found) == k:
+            return found
+        joined = _JOINED.format(where=where)
+        return self._rows(joined, (match, *args, TITLE_WEIGHT, TEXT_WEIGHT, k))
+
+    def _without_common_terms(self, match: str) -> str:
+        """An "any of these quoted terms" expression without its common terms, if it has
+        rarer ones; any other expression as it is."""
+        terms = _QUOTED.findall(match)
+        if len(terms) < 2 or " OR ".join(terms) != match:
+            return match
+        if self.counts()["chunks"] <= COMMON_MATCHES:  # no term can match more
+            return match
+        rare = [t for t in terms if not self._is_common(t)]
+        return " OR ".join(rare) if rare else match
+
+    def _is_common(self, term: str) -> bool:
+        """Whether a quoted term matches more than COMMON_MATCHES chunks."""
+        found = self._remembered(("matches", term), lambda: self._matches(term, COMMON_MATCHES + 1))
+        return found > COMMON_MATCHES
+
+    def _matches(self, match: str, limit: int) -> int:
+        """How many chunks match an FTS5 MATCH expression, counted up to limit."""
+        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+        return self.db.execute(sql, (match, limit)).fetchone()[0]
+
+    def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
+        """(chunk_id, score) rows of a search query, the column weights bound first."""
+        rows = self.db.execute(sql, (TITLE_WEIGHT, TEXT_WEIGHT, *args)).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+
+# The k best of the pool best matches that pass the filter (filter "" for none).
+_RANKED = (
+    "SELECT c.chunk_id, -f.score FROM (SELECT rowid, bm25(chunks_fts, ?, ?) AS score "
+    "FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) f "
+    "JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.article_id = c.article_id "
+    "WHERE 1{where} ORDER BY f.score LIMIT ?"
+)
+# Only admitted rows are scored. The "+" keeps SQLite from handing the IN list to FTS5 as
+# rowid lookups, each of which would redo BM25's statistics (minutes at a million chunks).
+_WITHIN = (
+    "SELECT c.chunk_id, -f.score FROM (SELECT rowid, bm25(chunks_fts, ?, ?) AS score "
+    "FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (SELECT c.rowid FROM chunks c "
+    "JOIN articles a USING(article_id) WHERE 1{where}) ORDER BY score LIMIT ?) f "
+    "JOIN chunks c ON c.rowid = f.rowid ORDER BY f.score"
+)
+# Every match joined and filtered: the fallback.
+_JOINED = (
+    "SELECT c.chunk_id, -bm25(chunks_fts, ?, ?) AS score FROM chunks_fts "
+    "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+    "JOIN articles a ON a.article_id = c.article_id "
+    "WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?"
+)
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list]:
+    """SQL conditions on the articles table for search filters."""
+    parts, args = [], []
+    if filters.since:
+        parts.append("a.published >= ?")
+        args.append(filters.since.isoformat())
+    if filters.until:
+        parts.append("a.published <= ?")
+        args.append(filters.until.isoformat())
+    if filters.outlets:
+        parts.append(f"a.outlet IN ({','.join('?' * len(filters.outlets))})")
+        args.extend(filters.outlets)
+    return "".join(f" AND {p}" for p in parts), args
+
+
+def _article(row) -> StoredArticle:
+    """A StoredArticle from an articles row."""
+    values = list(row)
+    values[3] = date.fromisoformat(values[3]) if values[3] else None
+    return StoredArticle(*values)

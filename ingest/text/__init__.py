@@ -1,0 +1,1 @@
+"""Words, dates and sentences: one copy of each, read the same way in articles and questions."""

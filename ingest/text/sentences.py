@@ -1,0 +1,102 @@
+"""Splitting passages into sentences, and recognising quotations and who spoke them."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.text.resources import word_list
+
+_ABBREV_END = re.compile(
+    r"(?:\b(?:" + "|".join(re.escape(a) for a in word_list("abbreviations")) + r")|\b[A-Z])\.$"
+)
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_OPEN_QUOTES = '“"‘'
+ATTRIBUTION = re.compile(
+    r"\b(said|says|told|tells|stated|states|added|adds|wrote|writes|asked|argued|noted|"
+    r"explained|warned|insisted|declared|according to)\b",
+    re.I,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of text, paragraph by paragraph, keeping abbreviations like "U.S." intact."""
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n|\n", text):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        start = 0
+        for m in _BOUNDARY.finditer(paragraph):
+            piece = paragraph[start : m.start()].rstrip()
+            head = paragraph[start : m.start()].rstrip('"”’)] ')
+            if _ABBREV_END.search(head):
+                continue
+            sentences.append(piece + paragraph[m.start() : m.end()].strip())
+            start = m.end()
+        if paragraph[start:].strip():
+            sentences.append(paragraph[start:].strip())
+    return sentences
+
+
+def is_quotation(sentence: str) -> bool:
+    """True when the sentence holds quoted speech."""
+    return any(q in sentence for q in _OPEN_QUOTES)
+
+
+def has_attribution(sentence: str) -> bool:
+    """True when the sentence says who spoke ("he said", "according to")."""
+    return bool(ATTRIBUTION.search(_outside_quotes(sentence)))
+
+
+def is_introduction(sentence: str) -> bool:
+    """A sentence that introduces a quotation: "Putin said," or "She put it this way:"."""
+    return sentence.rstrip().endswith((",", ":")) and has_attribution(sentence)
+
+
+def is_trailing_attribution(sentence: str) -> bool:
+    """A short sentence naming the speaker after a quotation: "said the President."."""
+    starts = re.match(r"[a-z]|(?:He|She|They)\s+(?:said|added)\b", sentence)
+    return len(sentence) < 120 and bool(starts) and has_attribution(sentence)
+
+
+def _outside_quotes(sentence: str) -> str:
+    """The sentence with quoted spans removed."""
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", sentence)
+
+
+def quote_depths(sentences: list[str]) -> list[bool]:
+    """For each sentence, whether it starts inside a quotation opened by an earlier one."""
+    inside, depths = False, []
+    for sentence in sentences:
+        depths.append(inside)
+        for ch in sentence:
+            if ch == "“":
+                inside = True
+            elif ch == "”":
+                inside = False
+            elif ch == '"':
+                inside = not inside
+    return depths
+
+
+def speaker_context(sentences: list[str], i: int, reach: int = 6) -> tuple[str | None, str | None]:
+    """(introduction, trailing attribution) that say who spoke the quotation sentence i is in."""
+    depths = quote_depths(sentences)
+    sentence = sentences[i]
+    if not (is_quotation(sentence) or depths[i]) or has_attribution(sentence):
+        return None, None
+    opening = i
+    while depths[opening] and opening > 0 and i - opening < reach:
+        opening -= 1
+    before = (
+        sentences[opening - 1] if opening > 0 and is_introduction(sentences[opening - 1]) else None
+    )
+    closing = i
+    while closing + 1 < len(sentences) and depths[closing + 1] and closing - i < reach:
+        closing += 1
+    after = None
+    if closing != i and has_attribution(sentences[closing]):
+        after = sentences[closing]
+    elif closing + 1 < len(sentences) and is_trailing_attribution(sentences[closing + 1]):
+        after = sentences[closing + 1]
+    return before, after

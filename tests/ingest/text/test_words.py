@@ -1,0 +1,24 @@
+"""Words that carry meaning, and the light stem that lets a word meet its other forms."""
+
+from ingest.text.words import content_terms, stem
+
+
+def test_a_stopword_with_s_is_no_term():
+    """ "What's" is "what is"; "Putin's" keeps its name."""
+    assert content_terms("What's new in Putin's speech?") == ["new", "putin's", "speech"]
+
+
+def test_content_terms_drop_stopwords():
+    """Question words and stopwords do not count as content."""
+    assert content_terms("What did the article say about the Geneva summit?") == [
+        "geneva",
+        "summit",
+    ]
+
+
+def test_word_forms_that_drop_a_final_e_share_a_stem():
+    """ "temperatures", "released" and "prices" meet the words they are formed from."""
+    pairs = [("temperature", "temperatures"), ("release", "released"), ("price", "prices")]
+    for word, form in pairs:
+        assert stem(word) == stem(form)
+    assert stem("summits") == stem("summit") != stem("summary")
