@@ -40,7 +40,13 @@ def build_desk(settings: Settings, bulk: bool = False) -> NewsDesk:
     """The question-answering service over the configured index (bulk: see build_index)."""
     index = build_index(settings, bulk)
     llm = build_llm_answerer(settings)
-    return NewsDesk(index, HybridRetriever(index), ExtractiveAnswerer(), llm)
+    return NewsDesk(
+        index,
+        HybridRetriever(index),
+        ExtractiveAnswerer(),
+        llm,
+        allow_private_urls=settings.allow_private_urls,
+    )
 
 
 def build_llm_answerer(settings: Settings) -> LLMAnswerer | None:

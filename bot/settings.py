@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("CHROMA_TOKEN", "NEWSDESK_CHROMA_TOKEN")
     )
 
+    # Let ingest fetch from loopback and private networks (an intranet archive); link-local
+    # addresses (cloud metadata) stay refused. The LLM and Chroma settings are not affected.
+    allow_private_urls: bool = False
+
     llm_backend: str = "none"  # none | openai | ollama | llamacpp
     llm_model: str = ""
     llm_base_url: str | None = None

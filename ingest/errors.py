@@ -9,5 +9,9 @@ class SourceError(NewsdeskError):
     """A source could not be read or held no article; the message says why."""
 
 
+class FetchRefused(SourceError):
+    """A fetch the outbound guard refused (a non-public address, or a scheme not http(s))."""
+
+
 class ModelUnavailable(NewsdeskError):
     """The embedding model cannot be loaded from local files."""

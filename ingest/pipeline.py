@@ -54,11 +54,13 @@ def ingest(
     *,
     progress: bool = False,
     write_lock: AbstractContextManager = NO_LOCK,
+    allow_private: bool = False,
 ) -> IngestReport:
     """Ingest every article from targets; failures are reported, never raised.
 
     Only the writes to the index hold write_lock: fetching pages and embedding do not, so a
-    slow site never keeps another writer waiting.
+    slow site never keeps another writer waiting. URLs are fetched from public addresses only,
+    and from private networks too with allow_private.
     """
     report = IngestReport()
     chunker = index.chunker()
@@ -66,7 +68,7 @@ def ingest(
     batch_chunks = 0
     bar = tqdm(desc="ingesting", unit=" articles", disable=not progress, leave=False)
     for target in targets:
-        for item in iter_articles(target):
+        for item in iter_articles(target, allow_private=allow_private):
             bar.update(1)
             if isinstance(item, Failure):
                 report.failures.append(item)

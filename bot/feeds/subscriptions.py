@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import feedparser
-import httpx
 
 from bot.sqlite_store import SqliteStore
 from ingest.article import SourceError
 from ingest.pipeline import IngestReport
 from ingest.sources.feeds import is_feed
+from ingest.sources.guard import guarded_client
 from ingest.sources.web import fetch
 from ingest.store.keyword import StoredArticle
 
@@ -124,13 +124,14 @@ def digest_articles(
 # --- one feed poll, without Discord ------------------------------------------------------------
 
 
-def probe_feed(url: str, timeout: float) -> str:
+def probe_feed(url: str, timeout: float, allow_private: bool = False) -> str:
     """A hash of the feed document at url, or a SourceError when it is not a readable feed.
 
     Cheap (one request, no article pages), so dead or hanging feeds fail here, and a feed whose
-    document has not changed since its last successful poll need not be ingested again.
+    document has not changed since its last successful poll need not be ingested again. The
+    fetch reaches public addresses only (private networks too with allow_private).
     """
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+    with guarded_client(allow_private=allow_private, timeout=timeout) as client:
         fetched = fetch(client, url, PROBE_MAX_BYTES)
     if not is_feed(fetched):
         kind = fetched.content_type or "unknown content"

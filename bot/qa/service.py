@@ -32,11 +32,14 @@ class NewsDesk:
         retriever: HybridRetriever,
         answerer: ExtractiveAnswerer,
         llm_answerer=None,
+        *,
+        allow_private_urls: bool = False,
     ) -> None:
         self.index = index
         self.retriever = retriever
         self.answerer = answerer
         self.llm_answerer = llm_answerer
+        self.allow_private_urls = allow_private_urls  # fetch from private networks too
         self._write_lock = threading.Lock()
 
     def filters(
@@ -132,7 +135,13 @@ class NewsDesk:
 
     def ingest(self, targets: list[str], progress: bool = False) -> IngestReport:
         """Add or update articles from files, folders, URLs or feeds."""
-        return ingest(targets, self.index, progress=progress, write_lock=self._write_lock)
+        return ingest(
+            targets,
+            self.index,
+            progress=progress,
+            write_lock=self._write_lock,
+            allow_private=self.allow_private_urls,
+        )
 
     def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
         """Indexed articles whose title, outlet or url contains text."""

@@ -15,6 +15,7 @@ from ingest.article import Article, SourceError
 from ingest.sources.failure import Failure
 from ingest.sources.feeds import is_feed, iter_feed
 from ingest.sources.files import KINDS, SUFFIX_LIST, iter_file, iter_folder
+from ingest.sources.guard import guarded_client
 from ingest.sources.web import TIMEOUT_SECONDS, fetch, page_article
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -27,10 +28,16 @@ def iter_articles(
     *,
     client: httpx.Client | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False,
 ) -> Iterator[Article | Failure]:
-    """Articles from a file, a folder (recursively) or an http(s) URL; problems as Failures."""
+    """Articles from a file, a folder (recursively) or an http(s) URL; problems as Failures.
+
+    URLs are fetched through a guarded client (`ingest.sources.guard`) that reaches public
+    addresses only, and private networks too with allow_private; a client given instead is
+    used as it is.
+    """
     if target.startswith(("http://", "https://")):
-        yield from _iter_url(target, client, max_bytes)
+        yield from _iter_url(target, client, max_bytes, allow_private)
         return
     path = Path(target).expanduser()
     if path.is_dir():
@@ -47,10 +54,12 @@ def iter_articles(
         yield Failure(target, f"no such file or folder: {target}")
 
 
-def _iter_url(url: str, client: httpx.Client | None, max_bytes: int) -> Iterator[Article | Failure]:
+def _iter_url(
+    url: str, client: httpx.Client | None, max_bytes: int, allow_private: bool
+) -> Iterator[Article | Failure]:
     """Articles from a web page or from every entry of an RSS/Atom feed."""
     own_client = client is None
-    http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
+    http = client or guarded_client(allow_private=allow_private, timeout=TIMEOUT_SECONDS)
     try:
         fetched = fetch(http, url, max_bytes)
         if is_feed(fetched):

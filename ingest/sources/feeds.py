@@ -10,6 +10,7 @@ import feedparser
 import httpx
 
 from ingest.article import Article, SourceError
+from ingest.errors import FetchRefused
 from ingest.parse import Meta, parse_record
 from ingest.sources.failure import Failure
 from ingest.sources.web import Fetched, fetch, page_article
@@ -59,7 +60,8 @@ def _feed_headers(fetched: Fetched) -> dict[str, str]:
 def _entry_article(
     client: httpx.Client, entry: dict, outlet: str | None, origin: str, max_bytes: int
 ) -> Article:
-    """A feed entry's Article from its linked page, falling back to the entry's own text."""
+    """A feed entry's Article from its linked page, falling back to the entry's own text
+    (but not when the page's address is refused: the entry then fails with the reason)."""
     defaults = Meta(
         title=entry.get("title") or None,
         outlet=outlet or None,
@@ -72,6 +74,8 @@ def _entry_article(
     if link:
         try:
             return page_article(fetch(client, link, max_bytes), origin, defaults)
+        except FetchRefused:
+            raise
         except SourceError as error:
             page_problem = str(error)
             log.info("feed entry page %s unusable, using its summary: %s", link, error)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import httpx
 
 from ingest.article import Article, SourceError
+from ingest.errors import FetchRefused
 from ingest.parse import Meta, parse_html, parse_text
 from ingest.sources.files import decode_bytes
+from ingest.sources.guard import RefusedURL
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,8 @@ class Fetched:
 
 
 def fetch(client: httpx.Client, url: str, max_bytes: int) -> Fetched:
-    """GET `url` (redirects followed, size capped), or a SourceError saying what went wrong."""
+    """GET `url` (redirects followed, size capped), or a SourceError saying what went wrong;
+    FetchRefused when the client's guard refuses an address on the way."""
     headers = {"User-Agent": USER_AGENT}
     try:
         with client.stream(
@@ -46,6 +49,8 @@ def fetch(client: httpx.Client, url: str, max_bytes: int) -> Fetched:
                 charset=response.charset_encoding,
                 body=body,
             )
+    except RefusedURL as error:
+        raise FetchRefused(str(error)) from error
     except httpx.TimeoutException as error:
         msg = f"timed out after {TIMEOUT_SECONDS:.0f} s fetching {url}: try again later"
         raise SourceError(msg) from error

@@ -8,7 +8,10 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
 from contextlib import redirect_stdout
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import huggingface_hub.constants
@@ -209,6 +212,57 @@ def test_forget_removes_an_article_from_both_indexes(data, capsys, tmp_path) -> 
     assert "Axolotl sanctuary opens" not in {r["title"] for r in json.loads(out)["results"]}
     code, out, _ = run(capsys, "--data-dir", data, "check")
     assert code == 0 and "the indexes agree" in out
+
+
+KEY_PAGE = (
+    b"Access keys for the build server\n\nThe SecretAccessKey is made-up-7f3a9c and the "
+    b"access key id is AKIAMADEUP0000000000.\n"
+)
+
+
+@pytest.fixture
+def key_page() -> Iterator[str]:
+    """A page on 127.0.0.1 holding a made-up access key; its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(KEY_PAGE)))
+            self.end_headers()
+            self.wfile.write(KEY_PAGE)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Keep test output quiet."""
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/page"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_ingest_refuses_a_loopback_page_and_says_how_to_allow_it(
+    capsys, tmp_path, key_page, monkeypatch
+) -> None:
+    """`newsdesk ingest http://127.0.0.1:PORT/page` stores nothing, exits 1 and names the
+    setting; with NEWSDESK_ALLOW_PRIVATE_URLS=true the same page is ingested."""
+    data = tmp_path / "data"
+    monkeypatch.delenv("NEWSDESK_ALLOW_PRIVATE_URLS", raising=False)
+    code, out, _ = run(capsys, "--data-dir", data, "ingest", key_page)
+    assert code == 1
+    head, failure = out.strip().splitlines()
+    assert head.startswith("added 0, updated 0, unchanged 0, failed 1")
+    assert failure == (
+        f"  failed: {key_page}: refused {key_page}: 127.0.0.1 is a loopback address, not a "
+        "public one; the operator can allow private networks with "
+        "NEWSDESK_ALLOW_PRIVATE_URLS=true"
+    )
+    assert stats(capsys, data)["articles"] == "0"
+
+    monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE_URLS", "true")
+    code, out, _ = run(capsys, "--data-dir", data, "ingest", key_page)
+    assert code == 0 and out.startswith("added 1,")
 
 
 def test_forget_unknown_id_exits_1(data, capsys) -> None:

@@ -1,4 +1,8 @@
-"""Tests for ingest.sources: files, folders, records, pages and feeds, and every bad input."""
+"""Tests for ingest.sources: files, folders, records, pages and feeds, and every bad input.
+
+The pages and feeds are served on 127.0.0.1, so they are fetched with allow_private=True, as an
+intranet archive would be; tests/ingest/sources/test_guard.py covers what is refused.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.article import Article
 from ingest.sources import Failure, iter_articles
+from ingest.sources.guard import guarded_client
 from tests.paths import SHARED, shared_file
 
 CORPUS = SHARED / "bench" / "multihop_rag" / "corpus.json"
@@ -327,7 +331,7 @@ def test_unsupported_file_named_directly(tmp_path: Path) -> None:
 def test_html_page_over_http(site: Site) -> None:
     """A served page becomes an Article whose url and origin are the URL; the UA names newsdesk."""
     url = site.serve("/news/port", PAGE)
-    [article] = iter_articles(url)
+    [article] = iter_articles(url, allow_private=True)
     assert isinstance(article, Article)
     assert (article.title, article.url, article.origin) == (
         "Port of Halden Reopens After Storm Repairs",
@@ -342,7 +346,7 @@ def test_html_page_over_http(site: Site) -> None:
 def test_html_file_and_page_agree(site: Site) -> None:
     """The same page read from a file and from HTTP gives the same text and metadata."""
     [from_file] = iter_articles(str(DATA / "article.html"))
-    [from_http] = iter_articles(site.serve("/p", PAGE))
+    [from_http] = iter_articles(site.serve("/p", PAGE), allow_private=True)
     assert isinstance(from_file, Article) and isinstance(from_http, Article)
     assert (from_file.title, from_file.text, from_file.published, from_file.outlet) == (
         from_http.title,
@@ -356,13 +360,15 @@ def test_redirect_followed(site: Site) -> None:
     """Redirects are followed and the final page is parsed."""
     site.serve("/news/port", PAGE)
     url = site.serve("/old", site.base + "/news/port", status=301)
-    [article] = iter_articles(url)
+    [article] = iter_articles(url, allow_private=True)
     assert isinstance(article, Article) and article.url == site.base + "/news/port"
 
 
 def test_plain_text_url(site: Site) -> None:
     """A text/plain URL is parsed as text."""
-    [article] = iter_articles(site.serve("/s.txt", STORY, "text/plain; charset=utf-8"))
+    [article] = iter_articles(
+        site.serve("/s.txt", STORY, "text/plain; charset=utf-8"), allow_private=True
+    )
     assert isinstance(article, Article) and article.title == "Grain prices rise"
 
 
@@ -373,14 +379,14 @@ def test_plain_text_url(site: Site) -> None:
 def test_http_error_status(site: Site, status: int, reason: str) -> None:
     """An HTTP error status is a Failure naming the status."""
     url = site.serve("/broken", "oops", status=status)
-    [item] = iter_articles(url)
+    [item] = iter_articles(url, allow_private=True)
     assert isinstance(item, Failure) and item.origin == url and reason in item.reason
 
 
 def test_closed_port() -> None:
     """A refused connection is a Failure, not an exception."""
     url = closed_port_url()
-    [item] = iter_articles(url)
+    [item] = iter_articles(url, allow_private=True)
     assert isinstance(item, Failure) and item.reason.startswith(f"could not connect to {url}")
 
 
@@ -393,14 +399,14 @@ def test_page_problems(site: Site) -> None:
         site.serve("/empty", ""): "empty response from",
     }
     for url, reason in cases.items():
-        [item] = iter_articles(url, max_bytes=4000)
+        [item] = iter_articles(url, max_bytes=4000, allow_private=True)
         assert isinstance(item, Failure) and reason in item.reason, (url, item)
 
 
 def test_given_client_is_used_and_left_open(site: Site) -> None:
     """A client passed in is used for the request and not closed."""
     url = site.serve("/news/port", PAGE)
-    with httpx.Client() as client:
+    with guarded_client(allow_private=True) as client:
         [article] = iter_articles(url, client=client)
         assert isinstance(article, Article)
         assert not client.is_closed
@@ -413,7 +419,7 @@ def test_rss_feed(site: Site) -> None:
     """An RSS feed's entries are fetched; a missing page falls back to the entry's summary."""
     site.serve("/news/port", PAGE)
     url = site.serve("/rss", RSS, "application/rss+xml")
-    items = list(iter_articles(url))
+    items = list(iter_articles(url, allow_private=True))
     assert [type(i).__name__ for i in items] == ["Article", "Article"]
     page, fallback = items
     assert page.title == "Port of Halden Reopens After Storm Repairs"
@@ -432,10 +438,10 @@ def test_feed_title_is_the_outlet_of_a_page_that_names_no_site(site: Site) -> No
     unnamed = PAGE.replace('<meta property="og:site_name" content="The Northern Ledger">', "")
     assert unnamed != PAGE
     site.serve("/news/port", unnamed)
-    page, _ = iter_articles(site.serve("/rss", RSS, "application/rss+xml"))
+    page, _ = iter_articles(site.serve("/rss", RSS, "application/rss+xml"), allow_private=True)
     assert page.title == "Port of Halden Reopens After Storm Repairs"
     assert page.outlet == "Ledger Wire"
-    [alone] = iter_articles(site.base + "/news/port")
+    [alone] = iter_articles(site.base + "/news/port", allow_private=True)
     assert alone.outlet == "ledger.example"  # the host of its canonical link
 
 
@@ -444,7 +450,7 @@ def test_atom_feed_sniffed(site: Site) -> None:
     site.serve("/news/port", PAGE)
     site.serve("/news/nav-only", NAV_ONLY)
     url = site.serve("/atom", ATOM, "application/xml")
-    items = list(iter_articles(url))
+    items = list(iter_articles(url, allow_private=True))
     assert [type(i).__name__ for i in items] == ["Article", "Article", "Failure"]
     page, bridge, lost = items
     assert page.outlet == "The Northern Ledger"
@@ -459,21 +465,21 @@ def test_atom_feed_sniffed(site: Site) -> None:
 def test_feed_without_entries(site: Site) -> None:
     """A feed with no entries is one Failure."""
     url = site.serve("/quiet", EMPTY_RSS, "application/rss+xml")
-    [item] = iter_articles(url)
+    [item] = iter_articles(url, allow_private=True)
     assert isinstance(item, Failure) and item.reason.startswith("feed has no entries")
 
 
 def test_broken_feed(site: Site) -> None:
     """A feed that is not XML is a Failure naming the parse problem."""
     url = site.serve("/junk", "this is not a feed", "application/rss+xml")
-    [item] = iter_articles(url)
+    [item] = iter_articles(url, allow_private=True)
     assert isinstance(item, Failure) and item.reason.startswith("feed has no entries (")
 
 
 def test_feed_entry_with_nothing_usable(site: Site) -> None:
     """An entry without link or summary is a Failure numbered within the feed."""
     url = site.serve("/bare", "<rss><channel><item></item></channel></rss>", "application/rss+xml")
-    [item] = iter_articles(url)
+    [item] = iter_articles(url, allow_private=True)
     assert item == Failure(
         f"{url}#1", "the feed entry has no link, and it has no summary or content to use instead"
     )

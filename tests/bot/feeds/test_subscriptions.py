@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,9 @@ from bot.feeds.subscriptions import (
     feed_due,
     feed_error,
     feed_wait,
+    probe_feed,
 )
+from ingest.errors import FetchRefused
 from ingest.pipeline import IngestReport
 from ingest.sources import Failure
 from ingest.store.keyword import StoredArticle
@@ -52,6 +57,46 @@ def stored(title: str, outlet: str, ingested_at: float, published: date | None =
         state="ok",
         ingested_at=ingested_at,
     )
+
+
+RSS = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>x</link>'
+    b"<description>d</description><item><title>One</title></item></channel></rss>"
+)
+
+
+@pytest.fixture
+def loopback_feed() -> Iterator[tuple[str, list[str]]]:
+    """An RSS feed served on 127.0.0.1: its URL, and the paths asked for."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(RSS)))
+            self.end_headers()
+            self.wfile.write(RSS)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Keep test output quiet."""
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml", asked
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_probe_feed_refuses_a_private_address(loopback_feed):
+    """probe_feed does not read a feed on 127.0.0.1 unless private networks are allowed."""
+    url, asked = loopback_feed
+    with pytest.raises(FetchRefused, match=r"127\.0\.0\.1 is a loopback address"):
+        probe_feed(url, 5.0)
+    assert asked == []
+    assert len(probe_feed(url, 5.0, allow_private=True)) == 16
+    assert asked == ["/feed.xml"]
 
 
 # --- the schedule

@@ -53,7 +53,7 @@ def slow_site() -> Iterator[SlowSite]:
 def test_a_slow_page_does_not_hold_up_other_writes(tmp_path, slow_site):
     """While one ingest waits on a slow page, another ingest and a forget go through; the
     slow page is stored once it arrives."""
-    desk = build_desk(Settings(data_dir=tmp_path / "data"))
+    desk = build_desk(Settings(data_dir=tmp_path / "data", allow_private_urls=True))
     try:
         reports = []
         waiting = threading.Thread(target=lambda: reports.append(desk.ingest([slow_site.url])))

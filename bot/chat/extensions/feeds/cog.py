@@ -178,7 +178,8 @@ class FeedsCog(commands.Cog):
         problem = f"no answer within {read:g} s"
         try:
             async with self._slots:
-                feed_hash = await self.in_thread(read, probe_feed, url, read)
+                private = self.bot.desk.allow_private_urls
+                feed_hash = await self.in_thread(read, probe_feed, url, read, private)
                 if feed_hash == feed.feed_hash:
                     await asyncio.to_thread(self.store.record_success, url, now, feed_hash)
                     return url, "unchanged"
@@ -253,7 +254,8 @@ class FeedsCog(commands.Cog):
             raise InputError(msg)
         timeout = self.bot.settings.feed_timeout_seconds
         try:
-            await self.in_thread(timeout, probe_feed, url, timeout)
+            private = self.bot.desk.allow_private_urls
+            await self.in_thread(timeout, probe_feed, url, timeout, private)
         except TimeoutError:
             msg = f"The feed did not answer within {timeout:g} s; check the address."
             raise InputError(msg) from None

@@ -36,8 +36,14 @@ async def test_admin_ingests_an_attachment(fake_discord: FakeDiscord, newsbot, d
     assert [a.title for a in desk.articles("Night ferry")] == ["Night ferry service returns"]
 
 
-async def test_admin_ingests_a_url(fake_discord: FakeDiscord, newsbot, desk: NewsDesk):
-    """An admin's URL is fetched and ingested (here a page served on the loopback)."""
+def intranet(desk: NewsDesk) -> NewsDesk:
+    """The same archive, fetching from private networks too (NEWSDESK_ALLOW_PRIVATE_URLS)."""
+    return NewsDesk(desk.index, desk.retriever, desk.answerer, allow_private_urls=True)
+
+
+async def test_admin_ingests_a_url(fake_discord: FakeDiscord, start_bot, desk: NewsDesk):
+    """With private networks allowed, an admin's URL on the loopback is fetched and ingested."""
+    await start_bot(desk=intranet(desk))
     page = fake_discord.attachment("dock.md", article("Dry dock reopens"), "text/markdown")
     handle = fake_discord.slash("ingest", {"url": page["url"]}, user=fake_discord.world.admin)
     message = await handle.message(timeout=20)
@@ -46,8 +52,25 @@ async def test_admin_ingests_a_url(fake_discord: FakeDiscord, newsbot, desk: New
     assert [a.title for a in desk.articles("Dry dock")] == ["Dry dock reopens"]
 
 
-async def test_ingest_reports_failures(fake_discord: FakeDiscord, newsbot):
+async def test_ingest_refuses_a_loopback_url(fake_discord: FakeDiscord, newsbot, desk: NewsDesk):
+    """By default /ingest url:http://127.0.0.1:… gets the one-line refusal and stores nothing."""
+    page = fake_discord.attachment("key.md", article("Secret access key"), "text/markdown")
+    before = desk.stats()["articles"]
+    handle = fake_discord.slash("ingest", {"url": page["url"]}, user=fake_discord.world.admin)
+    (embed,) = (await handle.message(timeout=20))["embeds"]
+
+    assert embed["title"] == "Nothing ingested"
+    assert "Added 0, updated 0, unchanged 0, failed 1." in embed["description"]
+    [field] = embed["fields"]
+    assert field["name"] == page["url"]
+    assert field["value"].startswith(f"refused {page['url']}: 127.0.0.1 is a loopback address")
+    assert desk.articles("Secret access key") == []
+    assert desk.stats()["articles"] == before
+
+
+async def test_ingest_reports_failures(fake_discord: FakeDiscord, start_bot, desk: NewsDesk):
     """A URL that cannot be fetched is reported with its reason, not as an error."""
+    await start_bot(desk=intranet(desk))
     url = f"{fake_discord.base_url}/attachments/1/missing.md"
     handle = fake_discord.slash("ingest", {"url": url}, user=fake_discord.world.admin)
     (embed,) = (await handle.message(timeout=20))["embeds"]

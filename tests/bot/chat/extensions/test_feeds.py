@@ -129,6 +129,13 @@ async def server():
     await server.stop()
 
 
+@pytest.fixture(scope="module")
+def desk(desk: NewsDesk) -> NewsDesk:
+    """The sample desk, fetching from private networks as an intranet archive may: the feeds
+    here are served on 127.0.0.1."""
+    return NewsDesk(desk.index, desk.retriever, desk.answerer, allow_private_urls=True)
+
+
 @pytest.fixture
 async def feedbot(start_bot: StartBot) -> NewsBot:
     """A NewsBot that gives up reading a feed after 1 s, so a slow feed costs little."""
