@@ -8,7 +8,9 @@ from datetime import date
 
 from ingest.errors import SourceError
 
-__all__ = ["Article", "SourceError"]
+__all__ = ["SHARED", "Article", "SourceError"]
+
+SHARED = 0  # the scope of the operator's archive; any other scope is a Discord server's id
 
 
 @dataclass(frozen=True)
@@ -22,11 +24,15 @@ class Article:
     url: str | None = None
     author: str | None = None
     origin: str = field(default="", compare=False)
+    scope: int = SHARED  # whose archive holds it: the operator's, or one server's
 
     @property
     def article_id(self) -> str:
-        """Stable id: the url when there is one, else the outlet and title."""
+        """Stable id: the url when there is one, else the outlet and title; a server's article
+        also by the server, so two servers' copies of one page are two articles."""
         key = self.url or f"{self.outlet}\n{self.title}"
+        if self.scope != SHARED:
+            key = f"{self.scope}\n{key}"
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     @property

@@ -39,6 +39,7 @@ class Chunk:
             "published_day": int(art.published.strftime("%Y%m%d")) if art.published else 0,
             "url": art.url or "",
             "author": art.author or "",
+            "scope": art.scope,
         }
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tqdm import tqdm
 
-from ingest.article import Article
+from ingest.article import SHARED, Article
 from ingest.chunk import Chunk
 from ingest.sources import Failure, iter_articles
 from ingest.store.index import ArticleIndex, Outcome
@@ -29,10 +29,14 @@ class IngestReport:
     unchanged: int = 0
     chunks: int = 0
     failures: list[Failure] = field(default_factory=list)
+    changes: list[tuple[Outcome, str, str]] = field(default_factory=list)  # added or updated:
+    # (outcome, article id, title)
 
-    def count(self, outcome: Outcome) -> None:
-        """Record one stored article."""
+    def count(self, outcome: Outcome, article: Article | None = None) -> None:
+        """Record one stored article (kept among the changes when it was added or updated)."""
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+        if article is not None and outcome is not Outcome.UNCHANGED:
+            self.changes.append((outcome, article.article_id, article.title))
 
     @property
     def ok(self) -> bool:
@@ -55,8 +59,10 @@ def ingest(
     progress: bool = False,
     write_lock: AbstractContextManager = NO_LOCK,
     allow_private: bool = False,
+    scope: int = SHARED,
 ) -> IngestReport:
-    """Ingest every article from targets; failures are reported, never raised.
+    """Ingest every article from targets into one scope (the shared archive, or a server's);
+    failures are reported, never raised.
 
     Only the writes to the index hold write_lock: fetching pages and embedding do not, so a
     slow site never keeps another writer waiting. URLs are fetched from public addresses only,
@@ -74,6 +80,7 @@ def ingest(
                 report.failures.append(item)
                 log.warning("skipped %s: %s", item.origin, item.reason)
                 continue
+            item = replace(item, scope=scope)
             if index.is_current(item):
                 report.count(Outcome.UNCHANGED)
                 continue
@@ -106,6 +113,6 @@ def _store_batch(
     with write_lock:
         for article, chunks in batch.values():
             end = start + len(chunks)
-            report.count(index.store(article, chunks, vectors[start:end]))
+            report.count(index.store(article, chunks, vectors[start:end]), article)
             report.chunks += len(chunks)
             start = end

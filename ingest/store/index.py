@@ -11,8 +11,9 @@ from pathlib import Path
 from ingest.article import Article
 from ingest.chunk import Chunk, Chunker, article_id_of, titled
 from ingest.embed import Embedder
+from ingest.store.audit import AuditLog
 from ingest.store.errors import IndexNotReady, IndexUnavailable
-from ingest.store.keyword import Filters, KeywordIndex, StoredArticle
+from ingest.store.keyword import Filters, KeywordIndex, Scopes, StoredArticle
 from ingest.store.lock import lock_data_dir
 from ingest.store.vectors import COLLECTION_PREFIX, VectorStore
 
@@ -59,12 +60,14 @@ class ArticleIndex:
         self.data_dir = data_dir
         self.embedder = embedder
         self.keyword = KeywordIndex(data_dir / KEYWORD_FILE)
+        self.audit = AuditLog(data_dir / KEYWORD_FILE)  # its table comes with the catalogue's
         self.vectors = VectorStore(chroma_client, embedder.identity, collection_prefix)
         self._chunker: Chunker | None = None
 
     def close(self) -> None:
-        """Release the keyword database."""
+        """Release the keyword database and the audit log."""
         self.keyword.close()
+        self.audit.close()
 
     def chunker(self) -> Chunker:
         """A chunker sized to this index's embedding model, built once."""
@@ -109,9 +112,9 @@ class ArticleIndex:
         self.vectors.delete(sorted(self.vectors.ids_for_article(article_id)))
         return stored
 
-    def require_articles(self) -> None:
-        """Raise IndexNotReady when there is nothing to search."""
-        if not self.keyword.counts()["articles"]:
+    def require_articles(self, scopes: Scopes = None) -> None:
+        """Raise IndexNotReady when there is nothing (of some scopes) to search."""
+        if not self.keyword.counts(scopes)["articles"]:
             msg = "the index is empty: add articles with `newsdesk ingest PATH_OR_URL`"
             raise IndexNotReady(msg)
 
@@ -125,16 +128,19 @@ class ArticleIndex:
         """
         if not filters:
             return self.vectors.search(vector, k)
+        owned = self.keyword.owned_scopes() if filters.scopes is not None else ()
         admitted = self.keyword.admitted_count(filters)
         if admitted <= IDS_SEARCH_MAX:
             try:
                 return self.vectors.search(vector, k, ids=self.keyword.admitted_ids(filters))
             except IndexUnavailable:  # an id without a vector: a new model, or a store under way
-                return self.vectors.search(vector, k, filters)
+                return self.vectors.search(vector, k, filters, owned_scopes=owned)
         total = self.keyword.counts()["chunks"]
         nearest = self.vectors.search(vector, min(OVERFETCH_MAX, 3 * k * total // admitted))
         [kept] = self.admitted(nearest, [filters])
-        return kept[:k] if len(kept) >= k else self.vectors.search(vector, k, filters)
+        if len(kept) >= k:
+            return kept[:k]
+        return self.vectors.search(vector, k, filters, owned_scopes=owned)
 
     def admitted(
         self, hits: list[tuple[str, float]], each: Sequence[Filters]
@@ -151,10 +157,12 @@ class ArticleIndex:
         """(chunk_id, BM25 score) from the keyword index."""
         return self.keyword.search(match, k, filters)
 
-    def stats(self) -> dict[str, object]:
-        """Counts for `newsdesk stats` and /stats."""
-        counts = self.keyword.counts()
-        counts["vectors"] = self.vectors.count()
+    def stats(self, scopes: Scopes = None) -> dict[str, object]:
+        """Counts for `newsdesk stats` and /stats, of the articles of some scopes; the vectors
+        are counted only when those are the whole archive."""
+        counts = self.keyword.counts(scopes)
+        if self.keyword.needed_scopes(scopes) is None:
+            counts["vectors"] = self.vectors.count()
         counts["model"] = self.embedder.model_name
         counts["collection"] = self.vectors.name
         return counts
@@ -194,6 +202,7 @@ def as_chunk(stored, chunker: Chunker) -> Chunk:
         published=art.published,
         url=art.url,
         author=art.author,
+        scope=art.scope,
     )
     embed_text = titled(chunker.short_title(art.title), stored.text)
     return Chunk(stored.chunk_id, art.article_id, stored.position, stored.text, embed_text, article)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from ingest.article import Article
+from ingest.article import SHARED, Article
 from ingest.chunk import Chunk
 from ingest.store.errors import IndexUnavailable
+from ingest.store.migrations import Migrations, execute_all
 
+# The first schema, as archives made before migrations have it.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     article_id   TEXT PRIMARY KEY,
@@ -45,6 +47,35 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
 );
 """
+MIGRATIONS = Migrations()
+
+
+@MIGRATIONS
+def m001_articles_chunks_and_full_text(db: sqlite3.Connection) -> None:
+    """The catalogue as it was first made (already there in an older archive)."""
+    execute_all(db, SCHEMA)
+
+
+@MIGRATIONS
+def m002_article_scope(db: sqlite3.Connection) -> None:
+    """Whose archive each article is in: SHARED (0, every older article) or a server's id."""
+    db.execute(f"ALTER TABLE articles ADD COLUMN scope INTEGER NOT NULL DEFAULT {SHARED}")
+    db.execute("CREATE INDEX articles_scope ON articles(scope)")
+
+
+@MIGRATIONS
+def m003_audit(db: sqlite3.Connection) -> None:
+    """Every change to an archive: who, from which server, what, when (ingest.store.audit)."""
+    db.execute(
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, "
+        "user_id INTEGER, server_id INTEGER, action TEXT NOT NULL, scope INTEGER NOT NULL, "
+        "article_id TEXT, subject TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX audit_at ON audit(at)")
+    db.execute("CREATE INDEX audit_scope ON audit(scope, action, at)")
+    db.execute("CREATE INDEX audit_server ON audit(server_id, at)")
+
+
 TITLE_WEIGHT = 2.0
 TEXT_WEIGHT = 1.0
 SMALL_FILTER_SHARE = 0.05  # a search filter admitting at most this share of chunks is applied
@@ -53,6 +84,7 @@ COMMON_MATCHES = 50_000  # a term matching more chunks is left out beside rarer 
 # weighs it least, and scoring its matches is what makes a search slow on a big index
 PENDING, STORED = "pending", "ok"
 T = TypeVar("T")
+Scopes = Sequence[int] | None  # the archives a reader may see: SHARED, server ids; None: all
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 
@@ -71,6 +103,7 @@ class StoredArticle:
     chunk_count: int
     state: str
     ingested_at: float
+    scope: int = SHARED
 
 
 @dataclass(frozen=True)
@@ -85,17 +118,21 @@ class StoredChunk:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions on which articles a search may return."""
+    """Restrictions on which articles a search may return; scopes are the archives the caller
+    may see (None: all of them)."""
 
     since: date | None = None
     until: date | None = None
     outlets: tuple[str, ...] = ()
+    scopes: tuple[int, ...] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.since or self.until or self.outlets)
+        return bool(self.since or self.until or self.outlets or self.scopes is not None)
 
     def admits(self, article: StoredArticle) -> bool:
         """Whether a search under these filters may return the article's chunks."""
+        if self.scopes is not None and article.scope not in self.scopes:
+            return False
         if (self.since or self.until) and article.published is None:
             return False
         if self.since and article.published < self.since:
@@ -117,7 +154,7 @@ class KeywordIndex:
             self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA busy_timeout=10000")
-            self.db.executescript(SCHEMA)
+            MIGRATIONS.apply(self.db)
         except (OSError, sqlite3.Error) as exc:
             msg = f"cannot open the keyword index at {path}: {exc}; check the data directory"
             raise IndexUnavailable(msg) from exc
@@ -148,7 +185,9 @@ class KeywordIndex:
         with self.transaction() as db:
             self._delete_chunks(db, article.article_id)
             db.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO articles (article_id, title, outlet, published, url, "
+                "author, origin, content_hash, chunk_count, state, ingested_at, scope) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.article_id,
                     article.title,
@@ -161,6 +200,7 @@ class KeywordIndex:
                     len(chunks),
                     PENDING,
                     time.time(),
+                    article.scope,
                 ),
             )
             for chunk in chunks:
@@ -211,23 +251,52 @@ class KeywordIndex:
         rows = self.db.execute(f"SELECT * FROM articles WHERE article_id IN ({marks})", ids)
         return {r[0]: _article(r) for r in rows}
 
-    def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
-        """Articles whose title, outlet or url contains text, newest first."""
+    def articles(
+        self, text: str = "", limit: int | None = None, scopes: Scopes = None
+    ) -> list[StoredArticle]:
+        """Articles (of some scopes) whose title, outlet or url contains text, newest first."""
         like = f"%{text}%"
+        where, args = self._scope_sql(scopes)
         rows = self.db.execute(
-            "SELECT * FROM articles WHERE title LIKE ? OR outlet LIKE ? OR url LIKE ? "
+            f"SELECT * FROM articles a WHERE (title LIKE ? OR outlet LIKE ? OR url LIKE ?){where} "
             "ORDER BY published DESC, title LIMIT ?",
-            (like, like, like, -1 if limit is None else limit),
+            (like, like, like, *args, -1 if limit is None else limit),
         ).fetchall()
         return [_article(r) for r in rows]
 
-    def articles_since(self, ingested_after: float) -> list[StoredArticle]:
-        """Articles ingested after a time, oldest first."""
+    def articles_since(self, ingested_after: float, scopes: Scopes = None) -> list[StoredArticle]:
+        """Articles (of some scopes) ingested after a time, oldest first."""
+        where, args = self._scope_sql(scopes)
         rows = self.db.execute(
-            "SELECT * FROM articles WHERE ingested_at > ? AND state=? ORDER BY ingested_at",
-            (ingested_after, STORED),
+            f"SELECT * FROM articles a WHERE ingested_at > ? AND state=?{where} "
+            "ORDER BY ingested_at",
+            (ingested_after, STORED, *args),
         ).fetchall()
         return [_article(r) for r in rows]
+
+    def owned_scopes(self) -> frozenset[int]:
+        """The servers that own articles (not SHARED); re-read after a write."""
+        sql = "SELECT DISTINCT scope FROM articles WHERE scope > ?"
+        return self._remembered(
+            "owned", lambda: frozenset(r[0] for r in self.db.execute(sql, (SHARED,)))
+        )
+
+    def needed_scopes(self, scopes: Scopes) -> Scopes:
+        """The scopes, or None when they hide no article (they hold the shared archive and
+        every server that owns articles): such a restriction then costs nothing."""
+        if scopes is None or (SHARED in scopes and self.owned_scopes() <= set(scopes)):
+            return None
+        return tuple(sorted(scopes))
+
+    def narrowed(self, filters: Filters) -> Filters:
+        """The filters without a scope restriction that hides no article."""
+        if filters.scopes is None:
+            return filters
+        return replace(filters, scopes=self.needed_scopes(filters.scopes))
+
+    def _scope_sql(self, scopes: Scopes) -> tuple[str, list]:
+        """An SQL condition on the articles table `a` for the scopes (empty when not needed)."""
+        return _filter_sql(Filters(scopes=self.needed_scopes(scopes)))
 
     def pending(self) -> list[str]:
         """Ids of articles whose vectors may be incomplete."""
@@ -279,32 +348,42 @@ class KeywordIndex:
         ids = self.chunk_ids(article_id)
         return sorted(self.chunks(ids).values(), key=lambda c: c.position)
 
-    def outlets(self) -> list[str]:
-        """Distinct outlet names, most articles first."""
+    def outlets(self, scopes: Scopes = None) -> list[str]:
+        """Distinct outlet names (of some scopes), most articles first."""
+        where, args = self._scope_sql(scopes)
         sql = (
-            "SELECT outlet FROM articles WHERE outlet != '' GROUP BY outlet ORDER BY COUNT(*) DESC"
+            f"SELECT outlet FROM articles a WHERE outlet != ''{where} "
+            "GROUP BY outlet ORDER BY COUNT(*) DESC"
         )
-        return list(self._remembered("outlets", lambda: [r[0] for r in self.db.execute(sql)]))
+        return list(
+            self._remembered(("outlets", *args), lambda: [r[0] for r in self.db.execute(sql, args)])
+        )
 
-    def mentions(self, match: str) -> bool:
-        """Whether any chunk or title matches an FTS5 MATCH expression."""
-        return self._matches(match, 1) > 0
+    def mentions(self, match: str, scopes: Scopes = None) -> bool:
+        """Whether any chunk or title (of some scopes) matches an FTS5 MATCH expression."""
+        return self._matches(match, 1, scopes) > 0
 
-    def has_author(self, name: str) -> bool:
-        """Whether an article's author field holds the name (any case)."""
+    def has_author(self, name: str, scopes: Scopes = None) -> bool:
+        """Whether an article's author field (of some scopes) holds the name (any case)."""
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = "SELECT 1 FROM articles WHERE author LIKE ? ESCAPE '\\' LIMIT 1"
-        return self.db.execute(sql, (pattern,)).fetchone() is not None
+        where, args = self._scope_sql(scopes)
+        sql = f"SELECT 1 FROM articles a WHERE author LIKE ? ESCAPE '\\'{where} LIMIT 1"
+        return self.db.execute(sql, (pattern, *args)).fetchone() is not None
 
-    def newest_published(self) -> date | None:
-        """The publication date of the newest article, if any has one."""
-        sql = "SELECT MAX(published) FROM articles"
-        newest = self._remembered("newest", lambda: self.db.execute(sql).fetchone()[0])
+    def newest_published(self, scopes: Scopes = None) -> date | None:
+        """The publication date of the newest article (of some scopes), if any has one."""
+        where, args = self._scope_sql(scopes)
+        sql = f"SELECT MAX(published) FROM articles a WHERE 1{where}"
+        newest = self._remembered(
+            ("newest", *args), lambda: self.db.execute(sql, args).fetchone()[0]
+        )
         return date.fromisoformat(newest) if newest else None
 
-    def counts(self) -> dict[str, object]:
-        """Numbers of articles, chunks and outlets, and the date range; re-read after a write."""
-        return dict(self._remembered("counts", self._count))
+    def counts(self, scopes: Scopes = None) -> dict[str, object]:
+        """Numbers of articles, chunks and outlets, and the date range (of some scopes);
+        re-read after a write."""
+        where, args = self._scope_sql(scopes)
+        return dict(self._remembered(("counts", *args), lambda: self._count(where, args)))
 
     def _remembered(self, key: Hashable, read: Callable[[], T]) -> T:
         """read(), remembered until this or any other connection changes the database."""
@@ -322,20 +401,26 @@ class KeywordIndex:
         other = self.db.execute("PRAGMA data_version").fetchone()[0]
         return other, self.db.total_changes
 
-    def _count(self) -> dict[str, object]:
-        """counts(), read from the tables (full scans: tens of ms at a million chunks)."""
-        articles, first, last = self.db.execute(
-            "SELECT COUNT(*), MIN(published), MAX(published) FROM articles"
+    def _count(self, where: str = "", args: Sequence = ()) -> dict[str, object]:
+        """counts(), read from the tables (full scans: tens of ms at a million chunks), of the
+        articles `where` (a condition on the articles table `a`) admits."""
+        articles, first, last, outlets, pending = self.db.execute(
+            "SELECT COUNT(*), MIN(published), MAX(published), COUNT(DISTINCT outlet), "
+            f"COALESCE(SUM(state = ?), 0) FROM articles a WHERE 1{where}",
+            (PENDING, *args),
         ).fetchone()
-        chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        outlets = self.db.execute("SELECT COUNT(DISTINCT outlet) FROM articles").fetchone()[0]
+        if where:
+            sql = f"SELECT COALESCE(SUM(chunk_count), 0) FROM articles a WHERE 1{where}"
+            chunks = self.db.execute(sql, args).fetchone()[0]
+        else:
+            chunks = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return {
             "articles": articles,
             "chunks": chunks,
             "outlets": outlets,
             "first_published": first,
             "last_published": last,
-            "pending": len(self.pending()),
+            "pending": pending,
         }
 
     def search(self, match: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
@@ -378,10 +463,19 @@ class KeywordIndex:
         found = self._remembered(("matches", term), lambda: self._matches(term, COMMON_MATCHES + 1))
         return found > COMMON_MATCHES
 
-    def _matches(self, match: str, limit: int) -> int:
-        """How many chunks match an FTS5 MATCH expression, counted up to limit."""
-        sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
-        return self.db.execute(sql, (match, limit)).fetchone()[0]
+    def _matches(self, match: str, limit: int, scopes: Scopes = None) -> int:
+        """How many chunks (of some scopes) match an FTS5 MATCH expression, counted up to
+        limit."""
+        where, args = self._scope_sql(scopes)
+        if not where:
+            sql = "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)"
+            return self.db.execute(sql, (match, limit)).fetchone()[0]
+        sql = (
+            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = "
+            "chunks_fts.rowid JOIN articles a USING(article_id) WHERE chunks_fts MATCH ?"
+            f"{where} LIMIT ?)"
+        )
+        return self.db.execute(sql, (match, *args, limit)).fetchone()[0]
 
     def _rows(self, sql: str, args: tuple) -> list[tuple[str, float]]:
         """(chunk_id, score) rows of a search query, the column weights bound first."""
@@ -425,6 +519,9 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.outlets:
         parts.append(f"a.outlet IN ({','.join('?' * len(filters.outlets))})")
         args.extend(filters.outlets)
+    if filters.scopes is not None:
+        parts.append(f"a.scope IN ({','.join('?' * len(filters.scopes))})")
+        args.extend(filters.scopes)
     return "".join(f" AND {p}" for p in parts), args
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
+from ingest.article import SHARED
 from ingest.chunk import Chunk
 from ingest.embed import model_slug
 from ingest.store.errors import IndexUnavailable
@@ -122,9 +123,15 @@ class VectorStore:
         return self._call("count", lambda: self.collection.count())
 
     def search(
-        self, vector, k: int, filters: Filters = Filters(), ids: Sequence[str] | None = None
+        self,
+        vector,
+        k: int,
+        filters: Filters = Filters(),
+        ids: Sequence[str] | None = None,
+        owned_scopes: Collection[int] = (),
     ) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the nearest chunks, best first, among ids if given."""
+        """(chunk_id, cosine similarity) of the nearest chunks, best first, among ids if given;
+        owned_scopes are the servers that own articles (see _where)."""
         if k <= 0 or ids == []:
             return []
         got = self._call(
@@ -133,16 +140,26 @@ class VectorStore:
                 query_embeddings=[vector],
                 n_results=k,
                 ids=ids,
-                where=_where(filters),
+                where=_where(filters, owned_scopes),
                 include=["distances"],
             ),
         )
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
-def _where(filters: Filters) -> dict | None:
-    """A Chroma metadata filter for search filters."""
+def _where(filters: Filters, owned_scopes: Collection[int] = ()) -> dict | None:
+    """A Chroma metadata filter for search filters, given the servers that own articles.
+
+    Chunks stored before scopes existed carry none in their metadata, and they are all
+    shared: scopes that take in the shared archive are filtered by the servers they leave out.
+    """
     parts: list[dict] = []
+    if filters.scopes is not None and SHARED in filters.scopes:
+        hidden = sorted(set(owned_scopes) - set(filters.scopes))
+        if hidden:
+            parts.append({"scope": {"$nin": hidden}})
+    elif filters.scopes is not None:
+        parts.append({"scope": {"$in": sorted(filters.scopes)}})
     if filters.since:
         parts.append({"published_day": {"$gte": int(filters.since.strftime("%Y%m%d"))}})
     if filters.until:

@@ -110,7 +110,8 @@ def test_sample_chunks_keep_all_text(chunker, samples) -> None:
 
 
 def test_every_chunk_carries_its_article_metadata(chunker, samples) -> None:
-    """Each chunk holds its article, position and flat metadata (title, outlet, date, url...)."""
+    """Each chunk holds its article, position and flat metadata (title, outlet, date, url,
+    scope...)."""
     for article in samples:
         chunks = chunker.split(article)
         assert [c.position for c in chunks] == list(range(len(chunks)))
@@ -126,6 +127,7 @@ def test_every_chunk_carries_its_article_metadata(chunker, samples) -> None:
                 "published_day": int(article.published.strftime("%Y%m%d")),
                 "url": article.url or "",
                 "author": article.author or "",
+                "scope": 0,
             }
 
 
