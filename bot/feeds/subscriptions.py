@@ -8,6 +8,7 @@ Nothing here imports discord.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +16,13 @@ from datetime import date
 import feedparser
 
 from bot.sqlite_store import SqliteStore
-from ingest.article import SourceError
+from ingest.article import SHARED, SourceError
 from ingest.pipeline import IngestReport
 from ingest.sources.feeds import is_feed
 from ingest.sources.guard import guarded_client
 from ingest.sources.web import fetch
 from ingest.store.keyword import StoredArticle
+from ingest.store.migrations import Migrations, execute_all
 
 SUBSCRIPTIONS_FILE = "subscriptions.sqlite3"
 DAILY, WEEKLY = "daily", "weekly"
@@ -30,6 +32,7 @@ DIGEST_SLACK = 60.0  # seconds: a digest due within the next minute is due now
 PROBE_MAX_BYTES = 5_000_000
 ERROR_CHARS = 300
 
+# The first schema, as stores made before migrations have it.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
     url         TEXT NOT NULL,
@@ -51,13 +54,31 @@ CREATE TABLE IF NOT EXISTS digests (
     last_sent  REAL NOT NULL
 );
 """
-_FEED_COLUMNS = "url, guild_id, added_by, added_at, last_polled, failures, last_error, feed_hash"
+MIGRATIONS = Migrations()
+
+
+@MIGRATIONS
+def m001_feeds_and_digests(db: sqlite3.Connection) -> None:
+    """The store as it was first made (already there in an older data folder)."""
+    execute_all(db, SCHEMA)
+
+
+@MIGRATIONS
+def m002_feed_scope(db: sqlite3.Connection) -> None:
+    """The archive a feed's articles go to: SHARED (every older feed) or its server's."""
+    db.execute(f"ALTER TABLE feeds ADD COLUMN scope INTEGER NOT NULL DEFAULT {SHARED}")
+
+
+_FEED_COLUMNS = (
+    "url, guild_id, added_by, added_at, last_polled, failures, last_error, feed_hash, scope"
+)
 _DIGEST_COLUMNS = "guild_id, channel_id, every, source, last_sent"
 
 
 @dataclass(frozen=True)
 class Feed:
-    """An RSS/Atom feed a guild subscribed to, and how its last polls went."""
+    """An RSS/Atom feed a guild subscribed to, the archive it feeds, and how its last polls
+    went."""
 
     url: str
     guild_id: int
@@ -67,6 +88,7 @@ class Feed:
     failures: int
     last_error: str | None
     feed_hash: str | None
+    scope: int = SHARED  # the shared archive, or the guild's own
 
 
 @dataclass(frozen=True)
@@ -165,9 +187,11 @@ def short_error(text: str) -> str:
 
 
 class Subscriptions(SqliteStore):
-    """Feeds per guild and one digest per guild, on disk; safe to call from several threads."""
+    """Feeds per guild and one digest per guild, on disk; safe to call from several threads.
 
-    schema = SCHEMA
+    A feed is polled once per archive it feeds, however many guilds follow it."""
+
+    migrations = MIGRATIONS
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -179,12 +203,15 @@ class Subscriptions(SqliteStore):
 
     # --- feeds
 
-    def add_feed(self, guild_id: int, url: str, added_by: int, now: float) -> bool:
-        """Subscribe a guild to a feed; False when it already was."""
+    def add_feed(
+        self, guild_id: int, url: str, added_by: int, now: float, scope: int = SHARED
+    ) -> bool:
+        """Subscribe a guild to a feed whose articles go to an archive; False when it already
+        was."""
         changed = self._change(
-            "INSERT INTO feeds (url, guild_id, added_by, added_at) VALUES (?,?,?,?) "
+            "INSERT INTO feeds (url, guild_id, added_by, added_at, scope) VALUES (?,?,?,?,?) "
             "ON CONFLICT(guild_id, url) DO NOTHING",
-            (url, guild_id, added_by, now),
+            (url, guild_id, added_by, now, scope),
         )
         return changed == 1
 
@@ -199,25 +226,31 @@ class Subscriptions(SqliteStore):
         return [Feed(*row) for row in rows]
 
     def due_feeds(self, now: float, interval: float) -> list[Feed]:
-        """One row per distinct url that is due at now (a url any guild has due)."""
-        due: dict[str, Feed] = {}
+        """One row per distinct (url, archive) that is due at now (that any guild has due)."""
+        due: dict[tuple[str, int], Feed] = {}
         for feed in self.feeds():
-            if feed.url not in due and feed_due(now, feed.last_polled, feed.failures, interval):
-                due[feed.url] = feed
+            key = (feed.url, feed.scope)
+            if key not in due and feed_due(now, feed.last_polled, feed.failures, interval):
+                due[key] = feed
         return list(due.values())
 
-    def record_success(self, url: str, now: float, feed_hash: str | None) -> None:
-        """A poll of url worked: its failures are cleared (for every guild that has it)."""
+    def record_success(
+        self, url: str, now: float, feed_hash: str | None, scope: int = SHARED
+    ) -> None:
+        """A poll of url for an archive worked: its failures are cleared (for every guild that
+        has it)."""
         self._change(
-            "UPDATE feeds SET last_polled=?, failures=0, last_error=NULL, feed_hash=? WHERE url=?",
-            (now, feed_hash, url),
+            "UPDATE feeds SET last_polled=?, failures=0, last_error=NULL, feed_hash=? "
+            "WHERE url=? AND scope=?",
+            (now, feed_hash, url, scope),
         )
 
-    def record_failure(self, url: str, now: float, error: str) -> None:
-        """A poll of url failed: count it and keep why, so the feed is backed off."""
+    def record_failure(self, url: str, now: float, error: str, scope: int = SHARED) -> None:
+        """A poll of url for an archive failed: count it and keep why, so it is backed off."""
         self._change(
-            "UPDATE feeds SET last_polled=?, failures=failures+1, last_error=? WHERE url=?",
-            (now, short_error(error), url),
+            "UPDATE feeds SET last_polled=?, failures=failures+1, last_error=? "
+            "WHERE url=? AND scope=?",
+            (now, short_error(error), url, scope),
         )
 
     # --- digests

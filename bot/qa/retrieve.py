@@ -15,7 +15,7 @@ from bot.qa.plan import OutletMatcher, QueryPlan, plan_query, rarity_weights
 from bot.qa.types import Passage
 from ingest.chunk import article_id_of
 from ingest.store.index import ArticleIndex
-from ingest.store.keyword import Filters, StoredChunk
+from ingest.store.keyword import Filters, Scopes, StoredChunk
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stem_sequence
 
@@ -29,6 +29,7 @@ RERANK_POOL = 30
 POOL = 300  # how deep the whole question's rankings are read
 SENTENCE_WEIGHT = 4.0
 PAIR_WEIGHT = 0.5  # question words side by side in a sentence ("white horse") count again
+MATCHERS = 8  # outlet matchers kept: one per set of outlets that readers see
 
 
 class HybridRetriever:
@@ -41,25 +42,28 @@ class HybridRetriever:
         self.candidates = candidates
         self.per_article = per_article
         self._threads = ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="keyword")
-        self._matcher = OutletMatcher([])
+        self._matchers: dict[tuple[str, ...], OutletMatcher] = {}
 
-    def outlet_matcher(self) -> OutletMatcher:
-        """Outlet names in the index, rebuilt when they change."""
-        outlets = self.index.keyword.outlets()
-        if outlets != self._matcher.outlets:
-            self._matcher = OutletMatcher(outlets)
-        return self._matcher
+    def outlet_matcher(self, scopes: Scopes = None) -> OutletMatcher:
+        """The outlet names of the articles of some scopes, rebuilt when they change."""
+        outlets = tuple(self.index.keyword.outlets(scopes))
+        matcher = self._matchers.get(outlets)
+        if matcher is None:
+            if len(self._matchers) >= MATCHERS:
+                self._matchers.clear()
+            matcher = self._matchers[outlets] = OutletMatcher(list(outlets))
+        return matcher
 
-    def plan(self, question: str, today: date | None = None) -> QueryPlan:
-        """What the question names: terms, phrases, outlets and dates.
+    def plan(self, question: str, today: date | None = None, scopes: Scopes = None) -> QueryPlan:
+        """What the question names: terms, phrases, outlets (of the scopes' articles) and dates.
 
         A date without a year ("on October 28", "last June") is read from the newest article's
         day when the archive ends before today: the question is asked of the archive.
         """
         if today is None:
-            newest = self.index.keyword.newest_published()
+            newest = self.index.keyword.newest_published(scopes)
             today = min(date.today(), newest or date.today())
-        return plan_query(question, self.outlet_matcher(), today)
+        return plan_query(question, self.outlet_matcher(scopes), today)
 
     def retrieve(
         self,
@@ -68,8 +72,10 @@ class HybridRetriever:
         filters: Filters = Filters(),
         plan: QueryPlan | None = None,
     ) -> list[Passage]:
-        """The k best passages for a question, at most per_article from one article."""
-        plan = plan or self.plan(question)
+        """The k best passages for a question, at most per_article from one article, from the
+        articles the filters admit (their scopes included)."""
+        filters = self.index.keyword.narrowed(filters)
+        plan = plan or self.plan(question, scopes=filters.scopes)
         rankings, weights = self._rankings(plan, filters)
         fused = fuse(rankings, weights)
         best = list(fused)[: max(RERANK_POOL, k)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Sequence
 from datetime import date
 
@@ -12,8 +13,12 @@ from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
 from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.types import Answer, Passage
+from ingest.article import SHARED
+from ingest.errors import NewsdeskError
 from ingest.pipeline import IngestReport, ingest
-from ingest.store.index import ArticleIndex
+from ingest.store import audit
+from ingest.store.audit import COMMAND_LINE, Actor, AuditEntry
+from ingest.store.index import ArticleIndex, Outcome
 from ingest.store.keyword import Filters, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -21,10 +26,30 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 _FOLLOW_UP = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
+SHARED_ONLY = (SHARED,)
+HOUR = 3600.0
+
+
+def archive_name(scope: int) -> str:
+    """How an archive is named in messages."""
+    return "the shared archive" if scope == SHARED else f"server {scope}'s archive"
+
+
+class OtherArchive(NewsdeskError):
+    """An article is in an archive the caller may not change; `article.scope` says which."""
+
+    def __init__(self, article: StoredArticle) -> None:
+        super().__init__(f"article {article.article_id} is in {archive_name(article.scope)}")
+        self.article = article
 
 
 class NewsDesk:
-    """Search, ask, ingest and list articles; every method is synchronous and thread-safe."""
+    """Search, ask, ingest and list articles; every method is synchronous and thread-safe.
+
+    Every article is in one archive (its scope): the shared one the operator builds, or one
+    server's. Readers name the scopes they may see (the shared archive by default), writers the
+    one they change; every change is recorded in the audit log with its actor.
+    """
 
     def __init__(
         self,
@@ -43,14 +68,18 @@ class NewsDesk:
         self._write_lock = threading.Lock()
 
     def filters(
-        self, since: date | None = None, until: date | None = None, source: str | None = None
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        source: str | None = None,
+        scopes: Sequence[int] = SHARED_ONLY,
     ) -> Filters:
         """Search filters from command options; source may be any case."""
         outlets: tuple[str, ...] = ()
         if source:
-            known = {o.lower(): o for o in self.index.keyword.outlets()}
+            known = {o.lower(): o for o in self.index.keyword.outlets(scopes)}
             outlets = (known.get(source.strip().lower(), source.strip()),)
-        return Filters(since=since, until=until, outlets=outlets)
+        return Filters(since=since, until=until, outlets=outlets, scopes=tuple(scopes))
 
     def search(
         self,
@@ -60,11 +89,12 @@ class NewsDesk:
         until: date | None = None,
         source: str | None = None,
         k: int = 10,
+        scopes: Sequence[int] = SHARED_ONLY,
     ) -> list[Passage]:
-        """The k passages that best match a query."""
+        """The k passages (of the archives of scopes) that best match a query."""
         _check_length(query)
-        self.index.require_articles()
-        return self.retriever.retrieve(query, k, self.filters(since, until, source))
+        self.index.require_articles(scopes)
+        return self.retriever.retrieve(query, k, self.filters(since, until, source, scopes))
 
     def ask(
         self,
@@ -74,13 +104,16 @@ class NewsDesk:
         until: date | None = None,
         source: str | None = None,
         k: int = 8,
+        scopes: Sequence[int] = SHARED_ONLY,
     ) -> Answer:
-        """A grounded, cited answer, or one that says the articles do not hold it."""
+        """A grounded, cited answer (from the archives of scopes), or one that says the
+        articles do not hold it."""
         _check_length(question)
-        self.index.require_articles()
-        plan = self.retriever.plan(question)
-        passages = self.retriever.retrieve(question, k, self.filters(since, until, source), plan)
-        reason = self._unanswerable(plan)
+        self.index.require_articles(scopes)
+        filters = self.index.keyword.narrowed(self.filters(since, until, source, scopes))
+        plan = self.retriever.plan(question, scopes=filters.scopes)
+        passages = self.retriever.retrieve(question, k, filters, plan)
+        reason = self._unanswerable(plan, filters.scopes)
         if reason:
             return not_found(question, passages, reason=reason)
         if names_only_a_period(plan):
@@ -100,7 +133,7 @@ class NewsDesk:
                 leads[passage.article_id] = lead
         return list(leads.values())
 
-    def _unanswerable(self, plan: QueryPlan) -> str | None:
+    def _unanswerable(self, plan: QueryPlan, scopes: Sequence[int] | None) -> str | None:
         """Why the archive cannot answer, when the question names what it has nothing on: a
         well-known outlet it holds no article from, or a source or name it never mentions (an
         author's name counts as mentioned)."""
@@ -108,13 +141,15 @@ class NewsDesk:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
         keyword = self.index.keyword
         sources = plan.other_sources
-        unheard = [n for n in sources if not keyword.mentions(fts_string(n.removeprefix("The ")))]
+        unheard = [
+            n for n in sources if not keyword.mentions(fts_string(n.removeprefix("The ")), scopes)
+        ]
         if unheard:
             return f"The archive holds nothing from or about {', '.join(unheard)}."
         unnamed = [
             n
             for n in plan.names
-            if not (keyword.mentions(near_expression(n)) or keyword.has_author(n))
+            if not (keyword.mentions(near_expression(n), scopes) or keyword.has_author(n, scopes))
         ]
         if unnamed:
             return f"The archive never mentions {', '.join(unnamed)}."
@@ -133,36 +168,101 @@ class NewsDesk:
             return f"{question.rstrip()} (context: {previous})"
         return question
 
-    def ingest(self, targets: list[str], progress: bool = False) -> IngestReport:
-        """Add or update articles from files, folders, URLs or feeds."""
-        return ingest(
+    def ingest(
+        self,
+        targets: list[str],
+        progress: bool = False,
+        *,
+        scope: int = SHARED,
+        actor: Actor = COMMAND_LINE,
+    ) -> IngestReport:
+        """Add or update articles from files, folders, URLs or feeds, in one archive; the
+        request (first, so that limits count it at once) and each article added or updated go
+        to the audit log."""
+        with self._write_lock:
+            requests = [(None, target) for target in targets]
+            self.index.audit.record(actor, audit.INGEST, scope, requests)
+        report = ingest(
             targets,
             self.index,
             progress=progress,
             write_lock=self._write_lock,
             allow_private=self.allow_private_urls,
+            scope=scope,
         )
-
-    def articles(self, text: str = "", limit: int | None = None) -> list[StoredArticle]:
-        """Indexed articles whose title, outlet or url contains text."""
-        return self.index.keyword.articles(text, limit)
-
-    def article(self, article_id: str) -> StoredArticle | None:
-        """One article by id."""
-        return self.index.keyword.article(article_id)
-
-    def forget(self, article_id: str) -> StoredArticle:
-        """Remove an article from the index."""
+        added = [(i, t) for outcome, i, t in report.changes if outcome is Outcome.ADDED]
+        updated = [(i, t) for outcome, i, t in report.changes if outcome is Outcome.UPDATED]
         with self._write_lock:
-            return self.index.forget(article_id)
+            for action, changes in ((audit.ADDED, added), (audit.UPDATED, updated)):
+                if changes:
+                    self.index.audit.record(actor, action, scope, changes)
+        return report
 
-    def outlets(self) -> list[str]:
-        """Outlet names in the index, most articles first."""
-        return self.index.keyword.outlets()
+    def articles(
+        self, text: str = "", limit: int | None = None, scopes: Sequence[int] = SHARED_ONLY
+    ) -> list[StoredArticle]:
+        """Indexed articles (of the archives of scopes) whose title, outlet or url holds text."""
+        return self.index.keyword.articles(text, limit, scopes)
 
-    def stats(self) -> dict[str, object]:
-        """Counts of articles, chunks, vectors and outlets."""
-        return self.index.stats()
+    def article(
+        self, article_id: str, scopes: Sequence[int] | None = SHARED_ONLY
+    ) -> StoredArticle | None:
+        """One article by id, if it is in the archives of scopes (None: any archive)."""
+        found = self.index.keyword.article(article_id)
+        return found if found and (scopes is None or found.scope in scopes) else None
+
+    def forget(
+        self,
+        article_id: str,
+        *,
+        scopes: Sequence[int] = SHARED_ONLY,
+        visible: Sequence[int] | None = None,
+        actor: Actor = COMMAND_LINE,
+    ) -> StoredArticle:
+        """Remove an article of one of the archives the caller may change (scopes), recorded
+        in the audit log. KeyError when no article the caller sees (visible; None: every
+        archive) has the id; OtherArchive when it is in another archive."""
+        with self._write_lock:
+            stored = self.article(article_id, visible)
+            if stored is None:
+                msg = f"no article with id {article_id}; `newsdesk sources` lists the ids"
+                raise KeyError(msg)
+            if stored.scope not in scopes:
+                raise OtherArchive(stored)
+            gone = self.index.forget(article_id)
+            self.index.audit.record(actor, audit.FORGOTTEN, gone.scope, [(article_id, gone.title)])
+            return gone
+
+    def record_feed(self, actor: Actor, action: str, scope: int, url: str) -> None:
+        """Put a feed followed or dropped in the audit log."""
+        with self._write_lock:
+            self.index.audit.record(actor, action, scope, [(None, url)])
+
+    def ingests_within_hour(self, scope: int, now: float | None = None) -> list[float]:
+        """When members asked to ingest into an archive within the last hour, oldest first."""
+        now = time.time() if now is None else now
+        return self.index.audit.user_ingests(scope, now - HOUR)
+
+    def audit_entries(
+        self, server_id: int | None = None, limit: int | None = None
+    ) -> list[AuditEntry]:
+        """The audit log, newest first: every archive's, or what one server did and had done."""
+        return self.index.audit.entries(server_id, limit)
+
+    def new_articles(
+        self, ingested_after: float, scopes: Sequence[int] = SHARED_ONLY
+    ) -> list[StoredArticle]:
+        """Articles (of the archives of scopes) ingested after a time, oldest first."""
+        return self.index.keyword.articles_since(ingested_after, scopes)
+
+    def outlets(self, scopes: Sequence[int] = SHARED_ONLY) -> list[str]:
+        """Outlet names in the archives of scopes, most articles first."""
+        return self.index.keyword.outlets(scopes)
+
+    def stats(self, scopes: Sequence[int] = SHARED_ONLY) -> dict[str, object]:
+        """Counts of articles, chunks and outlets (of the archives of scopes), and vectors when
+        they are the whole index."""
+        return self.index.stats(scopes)
 
 
 def _check_length(text: str) -> None:

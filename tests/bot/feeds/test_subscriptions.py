@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bot.feeds import subscriptions
 from bot.feeds.subscriptions import (
     DAILY,
     MAX_BACKOFF_EXPONENT,
@@ -23,6 +26,7 @@ from bot.feeds.subscriptions import (
     feed_wait,
     probe_feed,
 )
+from ingest.article import SHARED
 from ingest.errors import FetchRefused
 from ingest.pipeline import IngestReport
 from ingest.sources import Failure
@@ -183,6 +187,37 @@ def test_a_url_followed_twice_is_polled_once(store: Subscriptions):
     assert [f.url for f in store.due_feeds(T0, POLL)] == [FEED]
     store.record_failure(FEED, T0, "HTTP 500")
     assert {(f.failures, f.last_error) for f in store.feeds()} == {(1, "HTTP 500")}
+
+
+def test_a_url_feeding_two_archives_is_polled_for_each(store: Subscriptions):
+    """A url followed for the shared archive and for a guild's own is due once per archive,
+    and each archive's poll is recorded apart."""
+    store.add_feed(1, FEED, 10, T0)
+    store.add_feed(2, FEED, 20, T0, scope=2)
+    store.add_feed(3, FEED, 30, T0, scope=3)
+    store.add_feed(4, FEED, 40, T0)
+
+    assert sorted(f.scope for f in store.due_feeds(T0, POLL)) == [SHARED, 2, 3]
+    store.record_failure(FEED, T0, "HTTP 500", scope=2)
+    assert {f.guild_id: f.failures for f in store.feeds()} == {1: 0, 2: 1, 3: 0, 4: 0}
+
+
+def test_feeds_from_before_scopes_feed_the_shared_archive(tmp_path: Path):
+    """A store written before feeds had a scope opens with its feeds feeding the shared
+    archive, as they did."""
+    path = tmp_path / "subscriptions.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.executescript(subscriptions.SCHEMA)
+        db.execute(
+            "INSERT INTO feeds (url, guild_id, added_by, added_at) VALUES (?,1,10,?)", (FEED, T0)
+        )
+
+    store = Subscriptions(path)
+    try:
+        [feed] = store.feeds()
+        assert (feed.url, feed.guild_id, feed.scope) == (FEED, 1, SHARED)
+    finally:
+        store.close()
 
 
 def test_failures_are_counted_and_cleared(store: Subscriptions):
