@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     feed_timeout_seconds: float = Field(default=30.0, gt=0)  # reading one feed's document
     feed_ingest_timeout_seconds: float = Field(default=600.0, gt=0)  # ingesting one feed
 
+    # Who changes the shared archive from Discord (besides the application's owner or team):
+    # members with Manage Server in these servers, and members holding these roles. In any
+    # other server, managers change that server's own archive only, within the limits below.
+    operator_guild_ids: list[int] = Field(default_factory=list)
+    operator_role_ids: list[int] = Field(default_factory=list)
+    max_feeds_per_server: int = Field(default=24, ge=0)  # 24 + the digest fill /feeds list
+    ingests_per_server_per_hour: int = Field(default=20, ge=0)
+
 
 def get_settings(**overrides) -> Settings:
     """Read the settings now (never at import time)."""

@@ -34,7 +34,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsDesk]:
 async def start_bot(
     fake_discord: FakeDiscord, desk: NewsDesk, tmp_path: Path
 ) -> AsyncIterator[StartBot]:
-    """Starts a NewsBot on the fake: commands synced to the fake's guild, no cooldown."""
+    """Starts a NewsBot on the fake: commands synced to the fake's guild, which is the
+    operator's (its managers change the shared archive), no cooldown."""
     stores: list[FeedbackStore] = []
 
     async def start(desk: NewsDesk = desk, **overrides) -> NewsBot:
@@ -42,6 +43,7 @@ async def start_bot(
             _env_file=None,
             data_dir=tmp_path,
             dev_guild_id=fake_discord.world.guild.id,
+            operator_guild_ids=[fake_discord.world.guild.id],
             sync_commands=True,
             ask_cooldown_seconds=0,
             view_timeout_seconds=60,

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.format import CHOICE_LIMIT, CHOICES_LIMIT, day_label, one_line, trim
+from bot.chat.permissions import scopes_of
 from ingest.errors import NewsdeskError
 from ingest.store.keyword import StoredArticle
 
@@ -23,10 +24,13 @@ log = logging.getLogger(__name__)
 ArticleKey = app_commands.Range[str, 1, 200]
 
 
-async def outlet_autocomplete(desk: NewsDesk, current: str) -> list[app_commands.Choice[str]]:
-    """Outlets in the archive matching what the user typed; none when the archive is down."""
+async def outlet_autocomplete(
+    desk: NewsDesk, current: str, scopes: Sequence[int]
+) -> list[app_commands.Choice[str]]:
+    """Outlets in the archives of scopes matching what the user typed; none when the archive
+    is down."""
     try:
-        outlets = await asyncio.to_thread(desk.outlets)
+        outlets = await asyncio.to_thread(desk.outlets, scopes)
     except NewsdeskError as exc:
         log.info("no outlets to offer: %s", exc)
         return []
@@ -36,20 +40,29 @@ async def outlet_autocomplete(desk: NewsDesk, current: str) -> list[app_commands
 async def article_autocomplete(
     interaction: discord.Interaction[NewsBot], current: str
 ) -> list[app_commands.Choice[str]]:
-    """Up to 25 articles whose title, outlet or address contains what was typed."""
+    """Up to 25 articles seen here whose title, outlet or address contains what was typed."""
+    return await articles_matching(interaction.client.desk, current, scopes_of(interaction))
+
+
+async def articles_matching(
+    desk: NewsDesk, current: str, scopes: Sequence[int]
+) -> list[app_commands.Choice[str]]:
+    """Up to 25 articles of the archives of scopes whose title, outlet or address contains
+    what was typed; none when the archive is down."""
     try:
-        articles = await asyncio.to_thread(interaction.client.desk.articles, current.strip(), 25)
+        articles = await asyncio.to_thread(desk.articles, current.strip(), 25, scopes)
     except NewsdeskError as exc:
         log.info("no articles to offer: %s", exc)
         return []
     return article_choices(articles)
 
 
-def find_article(desk: NewsDesk, key: str) -> StoredArticle | None:
-    """The article with this id (as autocomplete sends), else the first whose title matches."""
-    found = desk.article(key.strip())
+def find_article(desk: NewsDesk, key: str, scopes: Sequence[int]) -> StoredArticle | None:
+    """The article with this id (as autocomplete sends), else the first whose title matches,
+    among the archives of scopes."""
+    found = desk.article(key.strip(), scopes)
     if found is None:
-        found = next(iter(desk.articles(key.strip(), limit=1)), None)
+        found = next(iter(desk.articles(key.strip(), 1, scopes)), None)
     return found
 
 

@@ -3,7 +3,7 @@
 See `FakeDiscord` for the API, and `fixtures` for the `fake_discord` fixture and `start_client`.
 """
 
-from .fake import FakeDiscord, World
+from .fake import FakeDiscord, GuildCast, World
 from .fixtures import ClientHandle, start_client
 from .interactions import InteractionHandle
 from .permissions import Perm
@@ -12,6 +12,7 @@ from .rest import RestRequest
 __all__ = [
     "ClientHandle",
     "FakeDiscord",
+    "GuildCast",
     "InteractionHandle",
     "Perm",
     "RestRequest",

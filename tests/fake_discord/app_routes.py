@@ -50,7 +50,8 @@ class AppRoutes:
 
     async def get_application(self, call: RestRequest) -> Reply:
         fake = self.fake
-        return Reply(body=payloads.application(fake.application_id, fake.bot, fake.owner))
+        body = payloads.application(fake.application_id, fake.bot, fake.owner, fake.team)
+        return Reply(body=body)
 
     async def get_commands(self, call: RestRequest) -> Reply:
         return Reply(body=self.fake.commands.get(self._command_scope(call), []))

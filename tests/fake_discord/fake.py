@@ -68,6 +68,19 @@ class World:
     admin_role: Role
 
 
+@dataclass
+class GuildCast:
+    """A further guild the bot is in: its #general, the bot, its owner, an admin, a reader."""
+
+    guild: Guild
+    general: Channel
+    bot: Member
+    owner: Member
+    admin: Member
+    member: Member
+    admin_role: Role
+
+
 class FakeDiscord:
     """A Discord on 127.0.0.1 for a real discord.py client.
 
@@ -90,6 +103,7 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.interactions: dict[str, InteractionHandle] = {}
         self.world: World | None = None
+        self.team: list[User] | None = None  # set before login: the application's team
         self._files: dict[int, tuple[bytes, str]] = {}
         self._cleanups: list[Callable[[], Awaitable[None]]] = []
         writer = MessageWriter(self)
@@ -145,6 +159,26 @@ class FakeDiscord:
             admin_role=admin_role,
         )
         return self.world
+
+    def add_guild(self, name: str) -> GuildCast:
+        """Another guild the bot is in, owned by a new user, with an admin (Manage Server), a
+        reader and a #general channel; announced with GUILD_CREATE if a client is live."""
+        guild = self.state.add_guild(name, self.state.add_user(f"{name.lower()}-owner"))
+        bot_role = self.state.add_role(guild, "newsdesk", BOT_PERMISSIONS, bot_id=self.bot.id)
+        admin_role = self.state.add_role(guild, "Moderators", Perm.MANAGE_GUILD)
+        admin = self.state.add_user(f"{name.lower()}-admin")
+        reader = self.state.add_user(f"{name.lower()}-reader")
+        cast = GuildCast(
+            guild=guild,
+            general=self.state.add_channel(guild, "general"),
+            bot=self.state.add_member(guild, self.bot, [bot_role]),
+            owner=guild.members[guild.owner.id],
+            admin=self.state.add_member(guild, admin, [admin_role]),
+            member=self.state.add_member(guild, reader),
+            admin_role=admin_role,
+        )
+        self._dispatch_if_live("GUILD_CREATE", payloads.guild_create(guild))
+        return cast
 
     def add_member(
         self, username: str, *, roles: list[Role] | None = None, guild: Guild | None = None

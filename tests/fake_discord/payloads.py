@@ -178,8 +178,31 @@ def guild_create(g: Guild) -> dict[str, Any]:
     return body
 
 
-def application(application_id: int, bot: User, owner: User) -> dict[str, Any]:
-    """The application object of `GET /oauth2/applications/@me`."""
+def team(members: list[User]) -> dict[str, Any]:
+    """A team owning the application: the first member owns it, every member is a developer."""
+    team_id = str(snowflake())
+    return {
+        "id": team_id,
+        "name": "newsroom team",
+        "icon": None,
+        "owner_user_id": str(members[0].id),
+        "members": [
+            {
+                "membership_state": 2,
+                "team_id": team_id,
+                "user": {k: user(m)[k] for k in ("id", "username", "discriminator", "avatar")},
+                "role": "developer",
+            }
+            for m in members
+        ],
+    }
+
+
+def application(
+    application_id: int, bot: User, owner: User, team_members: list[User] | None = None
+) -> dict[str, Any]:
+    """The application object of `GET /oauth2/applications/@me` (team-owned when given team
+    members)."""
     return {
         "id": str(application_id),
         "name": bot.username,
@@ -191,7 +214,7 @@ def application(application_id: int, bot: User, owner: User) -> dict[str, Any]:
         "bot_public": True,
         "bot_require_code_grant": False,
         "owner": user(owner),
-        "team": None,
+        "team": team(team_members) if team_members else None,
         "verify_key": "0" * 64,
         "flags": 0,
         "guild_id": None,

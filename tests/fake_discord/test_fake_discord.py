@@ -133,6 +133,29 @@ async def test_login_reaches_ready_with_the_guild(fake_discord: FakeDiscord) -> 
     assert [m.id for m in await guild.query_members("rea")] == [world.member.id]
 
 
+async def test_a_second_guild_and_a_team(fake_discord: FakeDiscord) -> None:
+    """A second guild is cached with its own cast and answers slash commands there; a team
+    owning the application makes its members the bot's owners."""
+    other = fake_discord.add_guild("Harbourside")
+    developer = fake_discord.state.add_user("developer")
+    fake_discord.team = [fake_discord.owner, developer]
+    bot = make_bot()
+    await start_client(fake_discord, bot)
+    await bot.tree.sync()
+
+    guild = bot.get_guild(other.guild.id)
+    assert guild.owner_id == other.owner.id != fake_discord.owner.id
+    assert guild.get_member(other.admin.id).guild_permissions.manage_guild
+    assert not guild.get_member(other.member.id).guild_permissions.manage_guild
+    handle = fake_discord.slash(
+        "ask", {"question": "here?"}, user=other.member, channel=other.general
+    )
+    assert handle.payload["guild_id"] == str(other.guild.id)
+    assert (await handle.message())["channel_id"] == str(other.general.id)
+    assert await bot.is_owner(developer) and await bot.is_owner(fake_discord.owner)
+    assert not await bot.is_owner(other.owner)
+
+
 async def test_command_sync_is_captured(fake_discord: FakeDiscord) -> None:
     """tree.sync() for a guild and globally stores the commands with ids."""
     guild = fake_discord.world.guild

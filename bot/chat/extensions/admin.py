@@ -1,10 +1,15 @@
-"""/ingest and /forget: adding and removing articles, for members who may manage the server."""
+"""/ingest and /forget: adding and removing articles, for members who may manage the server.
+
+The operator's members change the shared archive; any other server's managers change that
+server's own (bot.chat.permissions), and ingest at most `ingests_per_server_per_hour` times.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,16 +18,19 @@ from discord import app_commands
 from discord.ext import commands
 from discord.utils import escape_markdown
 
-from bot.chat.autocomplete import ArticleKey, article_autocomplete, no_article
+from bot.chat.autocomplete import ArticleKey, articles_matching, no_article
 from bot.chat.checks import check_url
 from bot.chat.errors import InputError
 from bot.chat.format import COLOUR, ERROR_COLOUR, NO_MENTIONS, new_embed, one_line, trim
+from bot.chat.permissions import Editor, editor_of, editors_only, require_editor
+from bot.qa.service import HOUR, OtherArchive
 from ingest.sources import KINDS
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
     from bot.qa.service import NewsDesk
     from ingest.pipeline import IngestReport
+    from ingest.store.audit import Actor
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +38,29 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FAILURES_SHOWN = 10
 
 
-def ingest_upload(desk: NewsDesk, filename: str, data: bytes) -> IngestReport:
-    """Ingest an uploaded file through a temporary copy that keeps its name and extension."""
+def ingest_upload(
+    desk: NewsDesk, filename: str, data: bytes, scope: int, actor: Actor
+) -> IngestReport:
+    """Ingest an uploaded file into an archive through a temporary copy that keeps its name
+    and extension."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
         path = Path(folder) / Path(filename).name
         path.write_bytes(data)
-        return desk.ingest([str(path)])
+        return desk.ingest([str(path)], scope=scope, actor=actor)
+
+
+def ingest_limit_reached(asked_at: list[float], limit: int) -> str | None:
+    """What to say when a server's ingests within the hour (their times, oldest first) have
+    reached the limit, else None."""
+    if len(asked_at) < limit:
+        return None
+    if limit == 0:
+        return "This server may not ingest articles; ask the bot's operator."
+    next_at = int(asked_at[-limit] + HOUR)
+    return (
+        f"This server has used its {limit} ingests for this hour; the next is allowed "
+        f"<t:{next_at}:R> (<t:{next_at}:t>)."
+    )
 
 
 def check_upload(attachment: discord.Attachment) -> None:
@@ -62,44 +87,77 @@ class AdminCog(commands.Cog):
     )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def ingest(
         self,
         interaction: discord.Interaction,
         url: app_commands.Range[str, 1, 2000] | None = None,
         attachment: discord.Attachment | None = None,
     ) -> None:
+        editor = await require_editor(interaction)
         if (url is None) == (attachment is None):
             msg = "Give either a `url` or an `attachment` (one of them)."
             raise InputError(msg)
         if attachment is not None:
             check_upload(attachment)
         target = check_url(url) if url is not None else attachment.filename
+        await self.check_limit(editor)
         await interaction.response.defer(thinking=True, ephemeral=True)
+        desk, scope, actor = self.bot.desk, editor.scope, editor.actor
         if attachment is not None:
             data = await attachment.read()
             report = await asyncio.to_thread(
-                ingest_upload, self.bot.desk, attachment.filename, data
+                ingest_upload, desk, attachment.filename, data, scope, actor
             )
         else:
-            report = await asyncio.to_thread(self.bot.desk.ingest, [target])
-        log.info("%s ingested %s: %s", interaction.user.id, target, report.summary())
+            report = await asyncio.to_thread(desk.ingest, [target], scope=scope, actor=actor)
+        log.info(
+            "%s ingested %s into scope %s: %s",
+            interaction.user.id,
+            target,
+            scope,
+            report.summary(),
+        )
         await interaction.followup.send(
             embed=ingest_embed(report, target), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
+    async def check_limit(self, editor: Editor) -> None:
+        """Refuse a server's ingest past its hourly limit (the operator has none)."""
+        if editor.is_operator:
+            return
+        asked = await asyncio.to_thread(
+            self.bot.desk.ingests_within_hour, editor.scope, time.time()
+        )
+        refusal = ingest_limit_reached(asked, self.bot.settings.ingests_per_server_per_hour)
+        if refusal:
+            raise InputError(refusal)
+
     @app_commands.command(description="Remove an article from the archive.")
     @app_commands.describe(article="Start typing a title, then pick the article")
-    @app_commands.autocomplete(article=article_autocomplete)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def forget(self, interaction: discord.Interaction, article: ArticleKey) -> None:
+        editor = await require_editor(interaction)
         await interaction.response.defer(thinking=True, ephemeral=True)
         try:
-            gone = await asyncio.to_thread(self.bot.desk.forget, article.strip())
+            gone = await asyncio.to_thread(
+                self.bot.desk.forget,
+                article.strip(),
+                scopes=editor.may_forget,
+                visible=editor.sees,
+                actor=editor.actor,
+            )
         except KeyError:
             raise InputError(no_article(article)) from None
+        except OtherArchive as exc:
+            title = escape_markdown(trim(one_line(exc.article.title), 200))
+            msg = (
+                f"**{title}** is in the shared archive, which only the bot's operator can "
+                "change; `/forget` removes the articles this server added."
+            )
+            raise InputError(msg) from None
         log.info("%s forgot article %s", interaction.user.id, gone.article_id)
         title = escape_markdown(trim(one_line(gone.title), 200))
         await interaction.followup.send(
@@ -107,6 +165,16 @@ class AdminCog(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+
+    @forget.autocomplete("article")
+    async def forgettable(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Articles the member may forget: a server's managers see only the server's own."""
+        editor = await editor_of(interaction)
+        if editor is None:
+            return []
+        return await articles_matching(self.bot.desk, current, editor.may_forget)
 
 
 def ingest_embed(report: IngestReport, target: str) -> discord.Embed:

@@ -23,6 +23,7 @@ from bot.chat.format import (
     one_line,
     page_footer,
 )
+from bot.chat.permissions import scopes_of
 from bot.chat.views import AnswerView, Paginator, send_paged
 from bot.qa.service import MAX_QUESTION_CHARS
 from bot.qa.types import Passage
@@ -97,7 +98,12 @@ class AskCog(commands.Cog):
         check_window(since, until)
         await interaction.response.defer(thinking=True, ephemeral=private)
         answer = await asyncio.to_thread(
-            self.bot.desk.ask, question, since=since, until=until, source=source
+            self.bot.desk.ask,
+            question,
+            since=since,
+            until=until,
+            source=source,
+            scopes=scopes_of(interaction),
         )
         view = AnswerView.for_answer(answer, interaction.user.id, self.bot)
         await send_paged(interaction, view, ephemeral=private)
@@ -106,14 +112,16 @@ class AskCog(commands.Cog):
     async def source_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await outlet_autocomplete(self.bot.desk, current)
+        return await outlet_autocomplete(self.bot.desk, current, scopes_of(interaction))
 
     @app_commands.command(description="Find the passages of the archive that match your words.")
     @app_commands.describe(query="Words, names or a question")
     async def search(self, interaction: discord.Interaction, query: Question) -> None:
         check_question(query, "query")
         await interaction.response.defer(thinking=True)
-        passages = await asyncio.to_thread(self.bot.desk.search, query)
+        passages = await asyncio.to_thread(
+            self.bot.desk.search, query, scopes=scopes_of(interaction)
+        )
         pages = search_pages(query, passages)
         timeout = self.bot.settings.view_timeout_seconds
         await send_paged(interaction, Paginator(pages, interaction.user.id, timeout=timeout))

@@ -12,6 +12,7 @@ from discord.ext import commands
 from discord.utils import escape_markdown
 
 from bot.chat.format import FIELD_VALUE_LIMIT, NO_MENTIONS, new_embed, trim
+from bot.chat.permissions import scopes_of
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
@@ -23,10 +24,10 @@ class InfoCog(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="How many articles, outlets and passages the archive holds.")
+    @app_commands.command(description="How many articles, outlets and passages this server sees.")
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)
-        stats = await asyncio.to_thread(self.bot.desk.stats)
+        stats = await asyncio.to_thread(self.bot.desk.stats, scopes_of(interaction))
         await interaction.followup.send(embed=stats_embed(stats), allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="help", description="What this bot can do, and how to ask it.")
@@ -54,6 +55,8 @@ def stats_embed(stats: dict[str, object]) -> discord.Embed:
         ("Published", f"{first} to {last}" if first else "no dates"),
         ("Embedding model", stats.get("model")),
     ]:
+        if value is None:  # vectors are counted for the whole index only
+            continue
         embed.add_field(name=name, value=trim(str(value), FIELD_VALUE_LIMIT))
     if stats.get("pending"):
         embed.set_footer(text=f"{stats['pending']} articles are being stored")

@@ -25,6 +25,7 @@ from bot.chat.format import (
     page_footer,
     trim,
 )
+from bot.chat.permissions import scopes_of
 from bot.chat.views import Paginator, send_paged
 from ingest.store.keyword import StoredArticle
 
@@ -43,14 +44,16 @@ class LibraryCog(commands.Cog):
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
 
-    @app_commands.command(description="List the indexed articles, newest first.")
+    @app_commands.command(description="List the articles this server sees, newest first.")
     @app_commands.describe(text="Only articles whose title, outlet or address contains this")
     @app_commands.rename(text="filter")
     async def sources(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 100] = ""
     ) -> None:
         await interaction.response.defer(thinking=True)
-        articles = await asyncio.to_thread(self.bot.desk.articles, text.strip())
+        articles = await asyncio.to_thread(
+            self.bot.desk.articles, text.strip(), None, scopes_of(interaction)
+        )
         pages = article_list_pages(articles, text.strip())
         timeout = self.bot.settings.view_timeout_seconds
         await send_paged(interaction, Paginator(pages, interaction.user.id, timeout=timeout))
@@ -60,7 +63,9 @@ class LibraryCog(commands.Cog):
     @app_commands.autocomplete(article=article_autocomplete)
     async def article(self, interaction: discord.Interaction, article: ArticleKey) -> None:
         await interaction.response.defer(thinking=True)
-        found = await asyncio.to_thread(find_article, self.bot.desk, article)
+        found = await asyncio.to_thread(
+            find_article, self.bot.desk, article, scopes_of(interaction)
+        )
         if found is None:
             raise InputError(no_article(article))
         await interaction.followup.send(embed=article_embed(found), allowed_mentions=NO_MENTIONS)

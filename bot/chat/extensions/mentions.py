@@ -21,6 +21,7 @@ from bot.chat.format import (
     thread_name,
     trim,
 )
+from bot.chat.permissions import visible_scopes
 from bot.chat.views import AnswerView
 from bot.qa.service import MAX_QUESTION_CHARS
 
@@ -130,7 +131,8 @@ class MentionsCog(commands.Cog):
                         self.bot.desk.rewrite_followup, question, history
                     )
                     question = trim(rewritten, MAX_QUESTION_CHARS)
-                answer = await asyncio.to_thread(self.bot.desk.ask, question)
+                scopes = visible_scopes(message.guild.id if message.guild else None)
+                answer = await asyncio.to_thread(self.bot.desk.ask, question, scopes=scopes)
         except Exception as exc:  # every failure becomes a friendly reply; the bot stays up
             text, expected = explain(exc)
             if not expected:

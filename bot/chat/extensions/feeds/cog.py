@@ -1,7 +1,10 @@
 """/feeds and /digest: RSS/Atom feeds read on a schedule, and digests of the new articles.
 
-Manage Server only: hidden from others by default permissions, and checked here as well. Feeds
-and digests live in `Subscriptions` in the data directory, so they survive a restart.
+Manage Server only: hidden from others by default permissions, and checked here as well
+(bot.chat.permissions). A feed the operator's members add feeds the shared archive; one a
+server's managers add feeds that server's own, and a server may follow `max_feeds_per_server`
+of those. A digest lists what the server sees: the shared archive's new articles and its own.
+Feeds and digests live in `Subscriptions` in the data directory, so they survive a restart.
 `run_due_work(now)` does one round of the scheduled work; the loop calls it every
 `feed_poll_minutes`, and tests call it with any `now`.
 """
@@ -27,6 +30,7 @@ from bot.chat.checks import check_url
 from bot.chat.errors import InputError
 from bot.chat.extensions.feeds.embeds import digest_embed, feed_choices, feeds_embed
 from bot.chat.format import CHOICE_LIMIT, NO_MENTIONS, trim
+from bot.chat.permissions import editors_only, require_editor, scopes_of, visible_scopes
 from bot.feeds.subscriptions import (
     PERIODS,
     SUBSCRIPTIONS_FILE,
@@ -39,6 +43,7 @@ from bot.feeds.subscriptions import (
     short_error,
 )
 from ingest.errors import NewsdeskError, SourceError
+from ingest.store.audit import FEED_ADDED, FEED_REMOVED, feed_actor
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
@@ -48,7 +53,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 FEED_SLOTS = 2  # feeds worked on at once (their ingests take turns on the archive anyway)
 FEED_THREADS = 4  # room for a timed-out call still finishing while the others go on
-MAX_FEEDS_PER_GUILD = 24  # one embed field each in /feeds list, plus the digest
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 IN_SERVERS = app_commands.AppCommandContext(guild=True)
 
@@ -173,7 +177,7 @@ class FeedsCog(commands.Cog):
         hanging feed fails there, and an unchanged one is not ingested again. Then its articles
         are ingested (within `feed_ingest_timeout_seconds`). Never raises.
         """
-        url, settings = feed.url, self.bot.settings
+        url, settings, scope = feed.url, self.bot.settings, feed.scope
         read, ingest = settings.feed_timeout_seconds, settings.feed_ingest_timeout_seconds
         problem = f"no answer within {read:g} s"
         try:
@@ -181,14 +185,14 @@ class FeedsCog(commands.Cog):
                 private = self.bot.desk.allow_private_urls
                 feed_hash = await self.in_thread(read, probe_feed, url, read, private)
                 if feed_hash == feed.feed_hash:
-                    await asyncio.to_thread(self.store.record_success, url, now, feed_hash)
+                    await asyncio.to_thread(self.store.record_success, url, now, feed_hash, scope)
                     return url, "unchanged"
                 problem = f"its articles were not all ingested within {ingest:g} s"
-                ingested = await self.in_thread(ingest, self.bot.desk.ingest, [url])
+                ingested = await self.in_thread(ingest, self.ingest_feed, feed)
             problem = feed_error(ingested, url)
             if problem is None:
                 log.info("feed %s: %s", url, ingested.summary().splitlines()[0])
-                await asyncio.to_thread(self.store.record_success, url, now, feed_hash)
+                await asyncio.to_thread(self.store.record_success, url, now, feed_hash, scope)
                 return url, None
         except TimeoutError:
             pass  # problem says which step ran out of time
@@ -197,9 +201,14 @@ class FeedsCog(commands.Cog):
         except Exception as exc:  # one feed's bug must not stop the others
             log.exception("feed %s failed unexpectedly", url)
             problem = short_error(f"{type(exc).__name__}: {exc}")
-        await asyncio.to_thread(self.store.record_failure, url, now, problem)
+        await asyncio.to_thread(self.store.record_failure, url, now, problem, scope)
         log.warning("feed %s failed (%d in a row): %s", url, feed.failures + 1, problem)
         return url, problem
+
+    def ingest_feed(self, feed: Feed):
+        """Ingest a feed's articles into the archive it feeds (blocking)."""
+        actor = feed_actor(feed.guild_id)
+        return self.bot.desk.ingest([feed.url], scope=feed.scope, actor=actor)
 
     async def in_thread(self, timeout: float, work: Callable[..., T], *args: object) -> T:
         """work(*args) in a feed thread, off the event loop; TimeoutError past timeout."""
@@ -222,7 +231,7 @@ class FeedsCog(commands.Cog):
             )
         else:
             rows = await asyncio.to_thread(
-                self.bot.desk.index.keyword.articles_since, digest.last_sent
+                self.bot.desk.new_articles, digest.last_sent, visible_scopes(digest.guild_id)
             )
             articles = digest_articles(rows, digest.last_sent, now, digest.source)
             if articles:
@@ -239,18 +248,25 @@ class FeedsCog(commands.Cog):
 
     @feeds.command(name="add", description="Follow an RSS/Atom feed: add its articles.")
     @app_commands.describe(url="Address of the RSS or Atom feed")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def feeds_add(
         self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]
     ) -> None:
+        editor = await require_editor(interaction)
         url = check_url(url)
         await interaction.response.defer(thinking=True, ephemeral=True)
         followed = await asyncio.to_thread(self.store.feeds, interaction.guild_id)
         if any(feed.url == url for feed in followed):
             msg = "This server already follows that feed; see `/feeds list`."
             raise InputError(msg)
-        if len(followed) >= MAX_FEEDS_PER_GUILD:
-            msg = f"This server follows {len(followed)} feeds, the most it can: remove one first."
+        own = [feed for feed in followed if feed.scope == editor.scope]
+        most = self.bot.settings.max_feeds_per_server
+        if not editor.is_operator and len(own) >= most:
+            feeds = f"{len(own)} feed{'' if len(own) == 1 else 's'}"
+            msg = (
+                f"This server follows {feeds} of its own, the most it may: remove one first "
+                "with `/feeds remove`."
+            )
             raise InputError(msg)
         timeout = self.bot.settings.feed_timeout_seconds
         try:
@@ -263,7 +279,15 @@ class FeedsCog(commands.Cog):
             msg = f"I cannot follow that: {short_error(str(exc))}"
             raise InputError(msg) from None
         await asyncio.to_thread(
-            self.store.add_feed, interaction.guild_id, url, interaction.user.id, time.time()
+            self.store.add_feed,
+            interaction.guild_id,
+            url,
+            interaction.user.id,
+            time.time(),
+            editor.scope,
+        )
+        await asyncio.to_thread(
+            self.bot.desk.record_feed, editor.actor, FEED_ADDED, editor.scope, url
         )
         log.info("%s added feed %s in guild %s", interaction.user.id, url, interaction.guild_id)
         await interaction.followup.send(
@@ -275,17 +299,26 @@ class FeedsCog(commands.Cog):
 
     @feeds.command(name="remove", description="Stop following a feed (its articles stay).")
     @app_commands.describe(url="The feed: start typing its address, then pick it")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def feeds_remove(
         self, interaction: discord.Interaction, url: app_commands.Range[str, 1, 2000]
     ) -> None:
+        editor = await require_editor(interaction)
         await interaction.response.defer(thinking=True, ephemeral=True)
         followed = await asyncio.to_thread(self.store.feeds, interaction.guild_id)
         found = find_feed([feed.url for feed in followed], url)
         if found is None:
             msg = f"This server does not follow “{trim(url, 100)}”; pick a feed as you type."
             raise InputError(msg)
+        scope = next(feed.scope for feed in followed if feed.url == found)
+        if scope not in editor.may_forget:
+            msg = (
+                "That feed adds to the shared archive, which only the bot's operator can "
+                "change; `/feeds remove` stops the feeds this server added."
+            )
+            raise InputError(msg)
         await asyncio.to_thread(self.store.remove_feed, interaction.guild_id, found)
+        await asyncio.to_thread(self.bot.desk.record_feed, editor.actor, FEED_REMOVED, scope, found)
         log.info("%s removed feed %s in guild %s", interaction.user.id, found, interaction.guild_id)
         await interaction.followup.send(
             f"Stopped following <{found}>. Its articles stay in the archive (`/forget` removes "
@@ -302,7 +335,7 @@ class FeedsCog(commands.Cog):
         return feed_choices([feed.url for feed in followed], current)
 
     @feeds.command(name="list", description="The feeds this server follows, and how they fare.")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def feeds_list(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         followed = await asyncio.to_thread(self.store.feeds, interaction.guild_id)
@@ -321,7 +354,7 @@ class FeedsCog(commands.Cog):
         every="How often",
         source="Only articles from this outlet",
     )
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def digest_set(
         self,
         interaction: discord.Interaction,
@@ -359,10 +392,10 @@ class FeedsCog(commands.Cog):
     async def source_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await outlet_autocomplete(self.bot.desk, current)
+        return await outlet_autocomplete(self.bot.desk, current, scopes_of(interaction))
 
     @digest.command(name="off", description="Stop this server's digest.")
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @editors_only()
     async def digest_off(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         stopped = await asyncio.to_thread(self.store.remove_digest, interaction.guild_id)

@@ -457,3 +457,121 @@ def test_feed_list_fits_discord_limits():
     assert len(embed) <= EMBED_TOTAL_LIMIT
     assert all(len(f.value) <= 1024 and len(f.name) <= 256 for f in embed.fields)
     assert embed.fields[0].value.startswith("⚠️ failed 3 times in a row")
+
+
+# --- servers and their archives ------------------------------------------------------------
+
+
+async def test_a_feed_on_a_private_address_is_refused_by_default(
+    fake_discord: FakeDiscord, start_bot: StartBot, server: FeedServer, desk: NewsDesk
+):
+    """Without NEWSDESK_ALLOW_PRIVATE_URLS, /feeds add of a feed on 127.0.0.1 is refused with
+    the reason, nothing is followed and the feed server is never asked."""
+    public_only = NewsDesk(desk.index, desk.retriever, desk.answerer)
+    bot = await start_bot(desk=public_only)
+    url = server.add_feed("good", "Loopback Wire", ["Night ferry returns"])
+
+    handle = fake_discord.slash("feeds add", {"url": url}, user=fake_discord.world.admin)
+
+    reply = await private_reply(fake_discord, handle)
+    assert reply.startswith(f"I cannot follow that: refused {url}: 127.0.0.1 is a loopback")
+    assert cog(bot).store.feeds() == []
+    assert server.hits == Counter()
+
+
+async def test_another_servers_feed_feeds_its_own_archive(
+    fake_discord: FakeDiscord, start_bot: StartBot, server: FeedServer, desk: NewsDesk
+):
+    """A feed an admin of another server follows is read into that server's archive, not the
+    shared one; the audit log records who followed it and what the feed added."""
+    other = fake_discord.add_guild("Harbourside")
+    bot = await start_bot(dev_guild_id=None)
+    url = server.add_feed("good", "Loopback Wire", ["Night ferry returns"])
+    options = {"url": url}
+    added = await fake_discord.slash(
+        "feeds add", options, user=other.admin, channel=other.general
+    ).message(timeout=10)
+    assert added["content"].startswith(f"Following <{url}>")
+
+    report = await cog(bot).run_due_work(time.time())
+
+    assert report.ingested == [url]
+    assert [f.scope for f in cog(bot).store.feeds(other.guild.id)] == [other.guild.id]
+    assert titles(desk, server.token) == []
+    [stored] = desk.articles(server.token, scopes=(other.guild.id,))
+    assert stored.scope == other.guild.id
+    entries = desk.audit_entries(other.guild.id)
+    assert [(e.action, e.actor, e.scope) for e in entries if e.action != "ingest"] == [
+        ("added", "feed", other.guild.id),
+        ("feed added", "harbourside-admin", other.guild.id),
+    ]
+
+
+async def test_one_feed_followed_for_two_archives_feeds_both(
+    fake_discord: FakeDiscord, start_bot: StartBot, server: FeedServer, desk: NewsDesk
+):
+    """A feed followed by the operator's server and by another server is read once for each
+    archive: each holds the articles, under its own ids."""
+    other = fake_discord.add_guild("Harbourside")
+    bot = await start_bot(dev_guild_id=None)
+    url = server.add_feed("good", "Loopback Wire", ["Quay lights fixed"])
+    for cast in (fake_discord.world, other):
+        handle = fake_discord.slash(
+            "feeds add", {"url": url}, user=cast.admin, channel=cast.general
+        )
+        await handle.message(timeout=10)
+
+    report = await cog(bot).run_due_work(time.time())
+
+    assert report.ingested == [url, url]
+    [shared] = desk.articles(server.token)
+    [own] = desk.articles(server.token, scopes=(other.guild.id,))
+    assert {shared.scope, own.scope} == {0, other.guild.id}
+    assert shared.article_id != own.article_id and shared.url == own.url
+
+
+async def test_a_servers_admin_cannot_remove_a_shared_feed(
+    fake_discord: FakeDiscord, start_bot: StartBot, server: FeedServer
+):
+    """A feed that adds to the shared archive (followed in another server by an operator)
+    cannot be removed by that server's admin."""
+    other = fake_discord.add_guild("Harbourside")
+    bot = await start_bot(dev_guild_id=None)
+    url = server.add_feed("good", "Loopback Wire", ["Buoy replaced"])
+    cog(bot).store.add_feed(other.guild.id, url, fake_discord.owner.id, time.time())
+
+    handle = fake_discord.slash(
+        "feeds remove", {"url": url}, user=other.admin, channel=other.general
+    )
+
+    assert (await private_reply(fake_discord, handle)).startswith(
+        "That feed adds to the shared archive, which only the bot's operator can change"
+    )
+    assert [f.url for f in cog(bot).store.feeds(other.guild.id)] == [url]
+
+
+async def test_servers_are_limited_in_feeds(
+    fake_discord: FakeDiscord, start_bot: StartBot, server: FeedServer
+):
+    """Past max_feeds_per_server another server's /feeds add is refused, saying so; the
+    operator's server is not limited."""
+    other = fake_discord.add_guild("Harbourside")
+    bot = await start_bot(dev_guild_id=None, max_feeds_per_server=1)
+    first, second = (server.add_feed(n, "Loopback Wire", [f"{n} story"]) for n in ("a", "b"))
+    await fake_discord.slash(
+        "feeds add", {"url": first}, user=other.admin, channel=other.general
+    ).message(timeout=10)
+
+    refused = fake_discord.slash(
+        "feeds add", {"url": second}, user=other.admin, channel=other.general
+    )
+
+    assert await private_reply(fake_discord, refused) == (
+        "This server follows 1 feed of its own, the most it may: remove one first with "
+        "`/feeds remove`."
+    )
+    assert [f.url for f in cog(bot).store.feeds(other.guild.id)] == [first]
+    admin = fake_discord.world.admin
+    for url in (first, second):
+        await fake_discord.slash("feeds add", {"url": url}, user=admin).message(timeout=10)
+    assert len(cog(bot).store.feeds(fake_discord.world.guild.id)) == 2
