@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.qa.types import Answer, Passage
 from bot.settings import Settings, get_settings
+from ingest.article import SHARED
 from ingest.errors import NewsdeskError
 
 
@@ -116,12 +117,17 @@ def cmd_ingest(args, settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
+def _scope(args) -> int:
+    """The archive a command acts on: one server's (--server ID), else the shared one."""
+    return args.server if args.server else SHARED
+
+
 def cmd_sources(args, settings: Settings) -> int:
-    """List indexed articles."""
+    """List the indexed articles of the shared archive, or of one server's."""
     from bot.compose import build_index
 
     index = build_index(settings)
-    articles = index.keyword.articles(args.filter or "", args.limit)
+    articles = index.keyword.articles(args.filter or "", args.limit, (_scope(args),))
     for a in articles:
         when = a.published.isoformat() if a.published else "undated"
         print(f"{a.article_id}  {when}  {a.outlet[:24]:24}  {a.title}")
@@ -130,27 +136,51 @@ def cmd_sources(args, settings: Settings) -> int:
 
 
 def cmd_forget(args, settings: Settings) -> int:
-    """Remove articles by id."""
-    from bot.compose import build_index
+    """Remove articles by id from the shared archive, or from one server's."""
+    from bot.compose import build_desk
+    from bot.qa.service import OtherArchive
 
-    index = build_index(settings)
+    desk = build_desk(settings)
+    scope = _scope(args)
     status = 0
     for article_id in args.article_ids:
         try:
-            gone = index.forget(article_id)
+            gone = desk.forget(article_id, scopes=(scope,), visible=None)
             print(f"forgot {article_id}: {gone.title}")
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
+            status = 1
+        except OtherArchive as exc:
+            owner = exc.article.scope
+            fix = f"add --server {owner}" if owner != SHARED else "leave out --server"
+            print(f"error: {exc}: {fix} to forget it", file=sys.stderr)
             status = 1
     return status
 
 
 def cmd_stats(args, settings: Settings) -> int:
-    """Print index counts."""
+    """Print the counts of the shared archive, or of one server's (with the index's vectors
+    when that is the whole index)."""
     from bot.compose import build_index
 
-    for key, value in build_index(settings).stats().items():
+    for key, value in build_index(settings).stats((_scope(args),)).items():
         print(f"{key:16} {value}")
+    return 0
+
+
+def cmd_audit(args, settings: Settings) -> int:
+    """List the changes made to the archives, newest first: who, from where, what, when."""
+    from bot.compose import build_index
+    from bot.qa.service import archive_name
+
+    entries = build_index(settings).audit.entries(args.server, args.limit)
+    for e in entries:
+        when = datetime.fromtimestamp(e.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        who = f"{e.actor} ({e.user_id})" if e.user_id else e.actor
+        where = f" in server {e.server_id}" if e.server_id else ""
+        article = f" {e.article_id}" if e.article_id else ""
+        print(f"{when}  {who}{where}: {e.action}{article} “{e.subject}”, {archive_name(e.scope)}")
+    print(f"{len(entries)} change(s)", file=sys.stderr)
     return 0
 
 
@@ -229,16 +259,30 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="one JSON object per line")
         p.set_defaults(func=cmd_ask_or_search)
 
+    server = {
+        "type": int,
+        "metavar": "ID",
+        "help": "act on the articles of this Discord server, not on the shared archive",
+    }
     p = sub.add_parser("sources", help="list indexed articles")
     p.add_argument("filter", nargs="?", help="text in the title, outlet or url")
     p.add_argument("--limit", type=int)
+    p.add_argument("--server", **server)
     p.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("forget", help="remove articles by id (see `sources`)")
     p.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    p.add_argument("--server", **server)
     p.set_defaults(func=cmd_forget)
 
-    sub.add_parser("stats", help="index counts").set_defaults(func=cmd_stats)
+    p = sub.add_parser("stats", help="index counts")
+    p.add_argument("--server", **server)
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("audit", help="list the changes made to the archives, newest first")
+    p.add_argument("--server", type=int, metavar="ID", help="only those from or to this server")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("check", help="verify the vector and keyword indexes agree")
     p.add_argument("--repair", action="store_true", help="make them agree")

@@ -18,8 +18,9 @@ import huggingface_hub.constants
 import pytest
 
 from bot.cli import main
-from bot.compose import build_index
+from bot.compose import build_desk, build_index
 from bot.settings import Settings
+from ingest.store.audit import Actor
 from tests.ingest.helpers import NEWSDESK, SUBPROCESS_ENV, bad_folder, write_article
 from tests.paths import SAMPLES
 
@@ -263,6 +264,54 @@ def test_ingest_refuses_a_loopback_page_and_says_how_to_allow_it(
     monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE_URLS", "true")
     code, out, _ = run(capsys, "--data-dir", data, "ingest", key_page)
     assert code == 0 and out.startswith("added 1,")
+
+
+def test_server_archives_through_the_cli(capsys, tmp_path) -> None:
+    """sources, stats and forget act on the shared archive, or with --server on one server's;
+    forget refuses an article of the other archive, saying how; audit lists every change."""
+    data, folder, guild = tmp_path / "data", tmp_path / "articles", 4242
+    write_article(
+        folder, "kiln.md", "Kiln reopens", "The old kiln reopened.", url="https://k.example/"
+    )
+    assert run(capsys, "--data-dir", data, "ingest", folder)[0] == 0
+    desk = build_desk(Settings(_env_file=None, data_dir=data))
+    desk.ingest([str(folder)], scope=guild, actor=Actor("harbour-admin", 7, guild))
+    desk.index.close()
+
+    listed = {}
+    for scope in ([], ["--server", str(guild)]):
+        code, out, _ = run(capsys, "--data-dir", data, "sources", *scope)
+        [line] = out.splitlines()
+        listed[bool(scope)] = line.split()[0]
+        assert code == 0 and line.endswith("Kiln reopens")
+        assert stats(capsys, data)["articles"] == "1"
+    shared, own = listed[False], listed[True]
+    assert shared != own
+
+    code, _, err = run(capsys, "--data-dir", data, "forget", own)
+    assert code == 1
+    assert err.strip() == (
+        f"error: article {own} is in server {guild}'s archive: add --server {guild} to forget it"
+    )
+    code, _, err = run(capsys, "--data-dir", data, "forget", "--server", str(guild), shared)
+    assert code == 1 and err.strip().endswith(
+        "is in the shared archive: leave out --server to forget it"
+    )
+    code, out, _ = run(capsys, "--data-dir", data, "forget", "--server", str(guild), own)
+    assert code == 0 and out.strip() == f"forgot {own}: Kiln reopens"
+    code, out, _ = run(capsys, "--data-dir", data, "stats", "--server", str(guild))
+    assert "articles         0" in out.splitlines()
+
+    code, out, err = run(capsys, "--data-dir", data, "audit")
+    lines = out.splitlines()
+    assert code == 0 and err.strip() == "5 change(s)"
+    assert lines[0].endswith(
+        f"command line: forgotten {own} “Kiln reopens”, server {guild}'s archive"
+    )
+    assert f"harbour-admin (7) in server {guild}: added {own} “Kiln reopens”" in lines[1]
+    assert lines[-1].endswith(f"command line: ingest “{folder}”, the shared archive")
+    code, out, _ = run(capsys, "--data-dir", data, "audit", "--server", str(guild), "--limit", "2")
+    assert len(out.splitlines()) == 2 and f"forgotten {own}" in out
 
 
 def test_forget_unknown_id_exits_1(data, capsys) -> None:
