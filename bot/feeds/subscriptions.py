@@ -253,6 +253,11 @@ class Subscriptions(SqliteStore):
             (now, short_error(error), url, scope),
         )
 
+    def remove_guild(self, guild_id: int) -> int:
+        """Drop a guild's feeds and digest (the bot left it); how many feeds it had."""
+        self._change("DELETE FROM digests WHERE guild_id=?", (guild_id,))
+        return self._change("DELETE FROM feeds WHERE guild_id=?", (guild_id,))
+
     # --- digests
 
     def set_digest(

@@ -233,6 +233,15 @@ class NewsDesk:
             self.index.audit.record(actor, audit.FORGOTTEN, gone.scope, [(article_id, gone.title)])
             return gone
 
+    def forget_archive(self, scope: int, actor: Actor) -> list[StoredArticle]:
+        """Remove every article of a server's archive (the bot left the server), each recorded
+        in the audit log."""
+        if scope == SHARED:
+            msg = "the shared archive is never forgotten as a whole"
+            raise ValueError(msg)
+        articles = self.index.keyword.articles(scopes=(scope,))
+        return [self.forget(a.article_id, scopes=(scope,), actor=actor) for a in articles]
+
     def record_feed(self, actor: Actor, action: str, scope: int, url: str) -> None:
         """Put a feed followed or dropped in the audit log."""
         with self._write_lock:

@@ -34,6 +34,11 @@ class Actor:
 COMMAND_LINE = Actor("command line")
 
 
+def departure(server_id: int) -> Actor:
+    """The bot leaving a server, which takes the server's archive with it."""
+    return Actor("bot left the server", server_id=server_id)
+
+
 def feed_actor(server_id: int | None) -> Actor:
     """The schedule that polls a feed a server follows."""
     return Actor("feed", server_id=server_id)

@@ -180,6 +180,11 @@ class FakeDiscord:
         self._dispatch_if_live("GUILD_CREATE", payloads.guild_create(guild))
         return cast
 
+    def remove_bot(self, guild: Guild) -> None:
+        """The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE."""
+        del guild.members[self.bot.id]
+        self._dispatch_if_live("GUILD_DELETE", {"id": str(guild.id)})
+
     def add_member(
         self, username: str, *, roles: list[Role] | None = None, guild: Guild | None = None
     ) -> Member:

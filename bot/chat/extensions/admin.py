@@ -25,6 +25,7 @@ from bot.chat.format import COLOUR, ERROR_COLOUR, NO_MENTIONS, new_embed, one_li
 from bot.chat.permissions import Editor, editor_of, editors_only, require_editor
 from bot.qa.service import HOUR, OtherArchive
 from ingest.sources import KINDS
+from ingest.store.audit import departure
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
@@ -165,6 +166,12 @@ class AdminCog(commands.Cog):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot left a server (or it was deleted): its archive goes with it."""
+        gone = await asyncio.to_thread(self.bot.desk.forget_archive, guild.id, departure(guild.id))
+        log.info("left guild %s: forgot its %d articles", guild.id, len(gone))
 
     @forget.autocomplete("article")
     async def forgettable(

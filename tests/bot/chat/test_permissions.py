@@ -7,6 +7,7 @@ second guild, added here, is any other server the bot was invited to.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -344,3 +345,32 @@ async def test_servers_are_limited_in_ingests_per_hour(
     for n in range(3):
         text = article(f"Operator notice {n}", f"Operator notice number {n} was posted.")
         assert (await upload(fake_discord, world, f"o{n}.md", text))["title"] == "Ingested"
+
+
+async def test_a_servers_archive_goes_when_the_bot_leaves_it(
+    fake_discord: FakeDiscord, bot: NewsBot, other: GuildCast, desk: NewsDesk
+):
+    """When the bot is removed from a server, the server's articles, feeds and digest go with
+    it (recorded in the audit log); the shared archive stays."""
+    await upload(fake_discord, other, "glass.md", GLASS)
+    [stored] = desk.articles("Glassworks", scopes=(other.guild.id,))
+    store = bot.get_cog("FeedsCog").store
+    store.add_feed(
+        other.guild.id, "https://feeds.example/glass.xml", 1, time.time(), other.guild.id
+    )
+    store.set_digest(other.guild.id, other.general.id, "daily", None, time.time())
+    shared = desk.stats()["articles"]
+
+    fake_discord.remove_bot(other.guild)
+    async with asyncio.timeout(10):
+        while desk.article(stored.article_id, None) is not None or store.feeds(other.guild.id):
+            await asyncio.sleep(0.05)
+
+    assert store.digest(other.guild.id) is None
+    assert desk.stats()["articles"] == shared
+    [last] = desk.audit_entries(other.guild.id, 1)
+    assert (last.action, last.actor, last.article_id) == (
+        "forgotten",
+        "bot left the server",
+        stored.article_id,
+    )

@@ -244,6 +244,12 @@ class FeedsCog(commands.Cog):
         await asyncio.to_thread(self.store.mark_sent, digest.guild_id, now)
         return posted
 
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot left a server (or it was deleted): its feeds and digest stop."""
+        feeds = await asyncio.to_thread(self.store.remove_guild, guild.id)
+        log.info("left guild %s: dropped its %d feeds and its digest", guild.id, feeds)
+
     # --- /feeds
 
     @feeds.command(name="add", description="Follow an RSS/Atom feed: add its articles.")
