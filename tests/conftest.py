@@ -22,10 +22,10 @@ from tests.paths import SAMPLES
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsDesk]:
-    """A real NewsDesk over the ten sample articles, built once per test module."""
+    """A real NewsDesk over the twelve sample articles, built once per test module."""
     desk = build_desk(desk_settings(tmp_path_factory.mktemp("archive")))
     report = desk.ingest([str(SAMPLES)])
-    assert report.added == 10, report.summary()
+    assert report.added == 12, report.summary()
     yield desk
     desk.index.close()
 

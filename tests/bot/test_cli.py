@@ -155,14 +155,14 @@ def test_reingest_through_the_cli_changes_nothing(data, capsys) -> None:
     before = stats(capsys, data)
     code, out, _ = run(capsys, "--data-dir", data, "ingest", SAMPLES)
     assert code == 0
-    assert out.strip() == "added 0, updated 0, unchanged 10, failed 0 (0 chunks written)"
+    assert out.strip() == "added 0, updated 0, unchanged 12, failed 0 (0 chunks written)"
     assert stats(capsys, data) == before
 
 
 def test_stats_gives_counts(data, capsys) -> None:
     """`newsdesk stats` shows articles, chunks, vectors, model and collection."""
     got = stats(capsys, data)
-    assert got["articles"] == "10" and got["outlets"] == "10" and got["pending"] == "0"
+    assert got["articles"] == "12" and got["outlets"] == "10" and got["pending"] == "0"
     assert int(got["chunks"]) == int(got["vectors"]) >= 20
     assert got["model"] == "all-MiniLM-L6-v2"
     assert got["collection"] == "newsdesk-all-MiniLM-L6-v2"
@@ -171,17 +171,17 @@ def test_stats_gives_counts(data, capsys) -> None:
 def test_data_dir_setting_is_read_from_the_environment(data, capsys, monkeypatch) -> None:
     """NEWSDESK_DATA_DIR chooses the index when --data-dir is not given."""
     monkeypatch.setenv("NEWSDESK_DATA_DIR", str(data))
-    assert stats(capsys, data)["articles"] == "10"
+    assert stats(capsys, data)["articles"] == "12"
     code, out, _ = run(capsys, "stats")
-    assert code == 0 and "articles         10" in out
+    assert code == 0 and "articles         12" in out
 
 
 def test_sources_lists_articles_with_ids(data, capsys) -> None:
     """`newsdesk sources` lists id, date, outlet and title; a filter and --limit narrow it."""
     code, out, err = run(capsys, "--data-dir", data, "sources")
-    assert code == 0 and err.strip().endswith("10 article(s)")
+    assert code == 0 and err.strip().endswith("12 article(s)")
     lines = out.splitlines()
-    assert len(lines) == 10
+    assert len(lines) == 12
     for line in lines:
         assert re.fullmatch(r"[0-9a-f]{16}  \d{4}-\d{2}-\d{2}  .{24}  \S.*", line), line
     assert any(line.endswith(PUTIN_TITLE) for line in lines)
@@ -208,7 +208,7 @@ def test_forget_removes_an_article_from_both_indexes(data, capsys, tmp_path) -> 
     assert index.keyword.article(article_id) is None
     assert not index.vectors.ids_for_article(article_id)
     assert index.keyword.search("axolotl", 5) == []
-    assert stats(capsys, data)["articles"] == "10"
+    assert stats(capsys, data)["articles"] == "12"
     code, out, _ = run(capsys, "--data-dir", data, "search", "axolotl", "--json")
     assert "Axolotl sanctuary opens" not in {r["title"] for r in json.loads(out)["results"]}
     code, out, _ = run(capsys, "--data-dir", data, "check")

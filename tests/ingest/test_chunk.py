@@ -28,9 +28,9 @@ def chunker(embedder) -> Chunker:
 
 @pytest.fixture(scope="module")
 def samples() -> list[Article]:
-    """The ten demo articles."""
+    """The twelve demo articles."""
     articles = list(iter_articles(str(SAMPLES)))
-    assert len(articles) == 10 and all(isinstance(a, Article) for a in articles)
+    assert len(articles) == 12 and all(isinstance(a, Article) for a in articles)
     return articles
 
 

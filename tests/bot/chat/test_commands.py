@@ -117,7 +117,7 @@ async def test_sources_lists_the_articles(fake_discord: FakeDiscord, newsbot: Ne
     filtered = await fake_discord.slash("sources", {"filter": "tram"}).message(timeout=10)
 
     assert everything["embeds"][0]["description"].count("\n") == 9
-    assert everything["embeds"][0]["footer"]["text"] == "10 articles"
+    assert everything["embeds"][0]["footer"]["text"] == "Page 1/2 · 12 articles"
     (line,) = filtered["embeds"][0]["description"].splitlines()
     assert "Eastbank tram line opens" in line
     assert "Riverton Evening Courier, 2024-02-03" in line
@@ -133,7 +133,7 @@ async def test_article_autocompletes_titles_and_shows_details(
     ).choices()
     message = await fake_discord.slash("article", {"article": tram["value"]}).message()
 
-    assert len(every) == 10
+    assert len(every) == 12
     assert tram["name"].startswith("Eastbank tram line opens")
     (embed,) = message["embeds"]
     assert embed["title"] == desk.article(tram["value"]).title
@@ -156,7 +156,7 @@ async def test_stats_reports_the_archive(fake_discord: FakeDiscord, newsbot: New
     message = await fake_discord.slash("stats").message()
 
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
-    assert fields["Articles"] == "10"
+    assert fields["Articles"] == "12"
     assert fields["Outlets"] == "10"
     assert fields["Published"] == "2021-11-18 to 2024-09-12"
 

@@ -60,7 +60,7 @@ def vectors_by_id(index: ArticleIndex, ids) -> dict[str, tuple[np.ndarray, dict]
 
 @pytest.fixture(scope="module")
 def sample_index(tmp_path_factory, embedder) -> ArticleIndex:
-    """The ten demo articles in a fresh data directory (read-only use by the tests below)."""
+    """The twelve demo articles in a fresh data directory (read-only use by the tests below)."""
     index = open_index(tmp_path_factory.mktemp("samples-index"), embedder)
     report = ingest([str(SAMPLES)], index)
     assert (report.added, report.failures) == (10, []), report.summary()
@@ -101,7 +101,7 @@ def test_samples_are_in_both_indexes_with_metadata(sample_index) -> None:
     """All demo chunks are in Chroma and FTS, once each, with the catalogue's metadata."""
     assert_in_step(sample_index)
     counts = sample_index.stats()
-    assert counts["articles"] == 10 and counts["outlets"] == 10 and counts["pending"] == 0
+    assert counts["articles"] == 12 and counts["outlets"] == 10 and counts["pending"] == 0
     assert counts["chunks"] == counts["vectors"] >= 20
     assert (counts["first_published"], counts["last_published"]) == ("2021-11-18", "2024-09-12")
     stored = sample_index.keyword.chunks(sample_index.keyword.chunk_ids())

@@ -30,9 +30,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
 def desk(
     chroma_server: ChromaServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[NewsDesk]:
-    """A real NewsDesk over the ten sample articles, with its vectors in the Chroma server."""
+    """A real NewsDesk over the twelve sample articles, with its vectors in the Chroma server."""
     desk = build_desk(server_settings(chroma_server, tmp_path_factory.mktemp("server-archive")))
     report = desk.ingest([str(SAMPLES)])
-    assert report.added == 10, report.summary()
+    assert report.added == 12, report.summary()
     yield desk
     desk.index.close()
