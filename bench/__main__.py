@@ -16,7 +16,16 @@ from bench.multihop import (
 from bot.compose import configure_logging
 from bot.settings import Settings
 
-SECTIONS = ("ingest", "retrieval", "latency", "keyword", "summaries", "load")
+SECTIONS = (
+    "ingest",
+    "retrieval",
+    "natural",
+    "answer-features",
+    "latency",
+    "keyword",
+    "summaries",
+    "load",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -36,10 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     corpus, queries = multihop_data(args.limit)
     if "ingest" in only:
         bench_ingest(corpus, Settings(data_dir=WORK / "ingest-run"), args.articles)
-    if only & {"retrieval", "latency", "keyword"}:
+    if only & {"retrieval", "natural", "answer-features", "latency", "keyword"}:
         desk = corpus_desk(corpus)
         if "retrieval" in only:
             bench_retrieval(desk, queries, corpus)
+        if "natural" in only:
+            from bench.natural import bench_natural
+
+            bench_natural(desk)
+        if "answer-features" in only:
+            from bench.fit_answers import bench_features
+
+            bench_features(desk)
         if "latency" in only:
             bench_latency(desk, queries, corpus)
         if "keyword" in only:

@@ -311,7 +311,7 @@ def instrument(desk: NewsDesk) -> Profile:
     """A Profile over the parts a search and an ask spend their time in."""
     profile = Profile()
     index = desk.index
-    profile.wrap(index.embedder, "encode", "query embedding (model)")
+    profile.wrap(index.embedder, "encode", "embedding (model)")
     profile.wrap(index, "dense_search", "dense: Chroma query")
     profile.wrap(index, "keyword_search", "keyword: FTS5 MATCH")
     profile.wrap(index.keyword, "chunks", "chunk fetch (SQLite)")

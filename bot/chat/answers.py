@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import discord
@@ -23,6 +24,7 @@ from bot.chat.format import (
 )
 from bot.qa.types import Answer, Citation
 
+_DATED_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}):", re.M)
 SOURCES_PER_PAGE = 4
 QUOTE_LIMIT = 300
 ANSWER_AUTHOR = "Question"  # marks an answer embed, whose title is the question it answers
@@ -47,7 +49,7 @@ def answer_embeds(answer: Answer, budget: int = EMBED_TOTAL_LIMIT) -> list[disco
     title = trim(one_line(answer.question), TITLE_LIMIT)
     footer = trim(one_line(answer.note or ""), 300)
     room = budget - len(ANSWER_AUTHOR) - len(title) - len(footer)
-    text = trim(answer.text.strip() or "(no answer)", max(room, 1))
+    text = trim(dated_lines(answer.text.strip()) or "(no answer)", max(room, 1))
     pieces = split_text(text, DESCRIPTION_LIMIT)[: EMBEDS_PER_MESSAGE - 1]
     embeds = [discord.Embed(description=piece, colour=COLOUR) for piece in pieces]
     embeds[0].title = title
@@ -55,6 +57,11 @@ def answer_embeds(answer: Answer, budget: int = EMBED_TOTAL_LIMIT) -> list[disco
     if footer:
         embeds[-1].set_footer(text=footer)
     return embeds
+
+
+def dated_lines(text: str) -> str:
+    """The answer's lines, each date that opens one (a timeline's) in bold."""
+    return _DATED_LINE.sub(r"**\1**:", text)
 
 
 def sources_embeds(citations: Sequence[Citation], per_page: int) -> list[discord.Embed]:

@@ -100,7 +100,7 @@ class HybridRetriever:
         keyword = self._threads.submit(
             self._side, lambda k, sub: self.index.keyword_search(match, k, sub), filters, steered
         )
-        vector = self.index.embedder.encode([plan.text])[0]
+        vector = self.index.embedder.question_vector(plan.text)
         dense = self._side(lambda k, sub: self.index.dense_search(vector, k, sub), filters, steered)
         rankings = [r for pair in zip(dense, keyword.result(), strict=True) for r in pair]
         per_steered = [DENSE_WEIGHT * STEERED_WEIGHT, STEERED_WEIGHT]

@@ -7,11 +7,13 @@ import re
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
 from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
+from bot.qa.spelling import Correction, correct
 from bot.qa.types import Answer, Passage
 from ingest.article import SHARED
 from ingest.errors import NewsdeskError
@@ -24,6 +26,7 @@ from ingest.store.keyword import Filters, StoredArticle
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+ARTICLES_READ = 2  # best articles read in full for every answer
 _FOLLOW_UP = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
 SHARED_ONLY = (SHARED,)
@@ -41,6 +44,18 @@ class OtherArchive(NewsdeskError):
     def __init__(self, article: StoredArticle) -> None:
         super().__init__(f"article {article.article_id} is in {archive_name(article.scope)}")
         self.article = article
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A question's plan, its passages and those read with their articles, or why it has no
+    answer."""
+
+    plan: QueryPlan
+    passages: list[Passage]
+    read: list[Passage]  # the best articles' other passages
+    refusal: str | None  # why the archive cannot answer, known before reading the passages
+    corrections: list[Correction] = field(default_factory=list)  # of words the archive lacks
 
 
 class NewsDesk:
@@ -108,20 +123,50 @@ class NewsDesk:
     ) -> Answer:
         """A grounded, cited answer (from the archives of scopes), or one that says the
         articles do not hold it."""
+        found = self.gather(question, since=since, until=until, source=source, k=k, scopes=scopes)
+        searched = found.plan.text  # the question, its misspellings mended
+        if found.refusal:
+            answer = not_found(searched, found.passages, reason=found.refusal)
+        else:
+            answer = self.answerer.answer(searched, found.plan, found.passages, found.read)
+            if self.llm_answerer is not None and found.passages:
+                answer = self.llm_answerer.answer(searched, found.passages, fallback=answer)
+        return _as_asked(answer, question, found.corrections)
+
+    def gather(
+        self,
+        question: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        source: str | None = None,
+        k: int = 8,
+        scopes: Sequence[int] = SHARED_ONLY,
+    ) -> Gathered:
+        """What answering a question starts from: its plan, the k best passages (of the
+        archives of scopes) and the rest of their best articles, or why the archive cannot
+        answer it."""
         _check_length(question)
         self.index.require_articles(scopes)
         filters = self.index.keyword.narrowed(self.filters(since, until, source, scopes))
+        question, corrections = correct(question, self.index.keyword, filters.scopes)
         plan = self.retriever.plan(question, scopes=filters.scopes)
         passages = self.retriever.retrieve(question, k, filters, plan)
-        reason = self._unanswerable(plan, filters.scopes)
-        if reason:
-            return not_found(question, passages, reason=reason)
-        if names_only_a_period(plan):
+        refusal = self._unanswerable(plan, filters.scopes)
+        if refusal is None and names_only_a_period(plan):
             passages = self._article_leads(passages)
-        extractive = self.answerer.answer(question, plan, passages)
-        if self.llm_answerer is None or not passages:
-            return extractive
-        return self.llm_answerer.answer(question, passages, fallback=extractive)
+        read = [] if refusal else self._read_with(passages)
+        return Gathered(plan, passages, read, refusal, corrections)
+
+    def _read_with(self, passages: list[Passage]) -> list[Passage]:
+        """Every passage of the ARTICLES_READ best articles: the fact a question asks for is
+        often in a passage of the right article that did not rank."""
+        read: list[Passage] = []
+        for article_id in list(dict.fromkeys(p.article_id for p in passages))[:ARTICLES_READ]:
+            score = next(p.score for p in passages if p.article_id == article_id)
+            chunks = self.index.keyword.article_chunks(article_id)
+            read += [Passage.from_chunk(chunk, score) for chunk in chunks]
+        return read
 
     def _article_leads(self, passages: list[Passage]) -> list[Passage]:
         """The first passage of each article the passages come from, in their order."""
@@ -272,6 +317,23 @@ class NewsDesk:
         """Counts of articles, chunks and outlets (of the archives of scopes), and vectors when
         they are the whole index."""
         return self.index.stats(scopes)
+
+
+def searched_for(corrections: list[Correction]) -> str | None:
+    """What the reply says it searched for instead of the words the archive lacks."""
+    if not corrections:
+        return None
+    meant = ", ".join(c.meant for c in corrections)
+    asked = ", ".join(f"“{c.asked}”" for c in corrections)
+    return f"Showing results for {meant} (not {asked})."
+
+
+def _as_asked(answer: Answer, question: str, corrections: list[Correction]) -> Answer:
+    """The answer to the question as it was asked, saying what it searched for instead."""
+    note = searched_for(corrections)
+    if note and answer.note:
+        note = f"{note} {answer.note}"
+    return replace(answer, question=question, note=note or answer.note)
 
 
 def _check_length(text: str) -> None:

@@ -76,6 +76,15 @@ def m003_audit(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX audit_server ON audit(server_id, at)")
 
 
+@MIGRATIONS
+def m004_vocabulary(db: sqlite3.Connection) -> None:
+    """The words (Porter stems) of the full-text index, each with how many chunks hold it:
+    the vocabulary that misspelt question words are mended from."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocabulary USING fts5vocab(chunks_fts, 'row')"
+    )
+
+
 TITLE_WEIGHT = 2.0
 TEXT_WEIGHT = 1.0
 SMALL_FILTER_SHARE = 0.05  # a search filter admitting at most this share of chunks is applied
@@ -363,6 +372,26 @@ class KeywordIndex:
         """Whether any chunk or title (of some scopes) matches an FTS5 MATCH expression."""
         return self._matches(match, 1, scopes) > 0
 
+    def has_term(self, stem: str) -> bool:
+        """Whether any chunk or title, of any archive, holds a word with this (Porter) stem."""
+        sql = "SELECT 1 FROM chunks_vocabulary WHERE term = ?"
+        return self.db.execute(sql, (stem,)).fetchone() is not None
+
+    def terms_starting(self, prefix: str) -> list[tuple[str, int]]:
+        """(stem, number of chunks holding it) for every stem of any archive beginning with
+        prefix."""
+        sql = "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ?"
+        return self.db.execute(sql, (prefix, prefix + "\uffff")).fetchall()
+
+    def texts_with_term(self, stem: str, scopes: Scopes = None, limit: int = 5) -> list[str]:
+        """The texts of a few chunks (of some scopes) holding a word with this stem."""
+        where, args = self._scope_sql(scopes)
+        sql = (
+            "SELECT c.text FROM chunks c JOIN articles a USING(article_id) WHERE c.rowid IN "
+            f"(SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?){where} LIMIT ?"
+        )
+        return [r[0] for r in self.db.execute(sql, (fts_prefix(stem), *args, limit))]
+
     def has_author(self, name: str, scopes: Scopes = None) -> bool:
         """Whether an article's author field (of some scopes) holds the name (any case)."""
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -505,6 +534,11 @@ _JOINED = (
     "JOIN articles a ON a.article_id = c.article_id "
     "WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?"
 )
+
+
+def fts_prefix(stem: str) -> str:
+    """An FTS5 query for the words beginning with a stem."""
+    return '"' + stem.replace('"', '""') + '"*'
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list]:

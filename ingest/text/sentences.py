@@ -48,6 +48,18 @@ def has_attribution(sentence: str) -> bool:
     return bool(ATTRIBUTION.search(_outside_quotes(sentence)))
 
 
+def speakers(sentence: str) -> str:
+    """The words next to each attribution of a sentence, where its speakers are named: the
+    five before "said" and the four after it ("…, said Prime Minister Jane Doe.")."""
+    plain = _outside_quotes(sentence)
+    near = []
+    for match in ATTRIBUTION.finditer(plain):
+        before = plain[: match.start()].split()[-5:]
+        after = plain[match.end() :].split()[:4]
+        near.append(" ".join([*before, *after]))
+    return " ".join(near)
+
+
 def is_introduction(sentence: str) -> bool:
     """A sentence that introduces a quotation: "Putin said," or "She put it this way:"."""
     return sentence.rstrip().endswith((",", ":")) and has_attribution(sentence)
@@ -79,9 +91,12 @@ def quote_depths(sentences: list[str]) -> list[bool]:
     return depths
 
 
-def speaker_context(sentences: list[str], i: int, reach: int = 6) -> tuple[str | None, str | None]:
-    """(introduction, trailing attribution) that say who spoke the quotation sentence i is in."""
-    depths = quote_depths(sentences)
+def speaker_context(
+    sentences: list[str], i: int, reach: int = 6, depths: list[bool] | None = None
+) -> tuple[str | None, str | None]:
+    """(introduction, trailing attribution) that say who spoke the quotation sentence i is in;
+    depths, the sentences' quote_depths, spare reading them again for each sentence."""
+    depths = depths or quote_depths(sentences)
     sentence = sentences[i]
     if not (is_quotation(sentence) or depths[i]) or has_attribution(sentence):
         return None, None

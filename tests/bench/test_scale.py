@@ -19,7 +19,8 @@ FIGURES = {
     "search": rf"^search +p50 +{NUMBER} ms +p95 +{NUMBER} ms .*goal p50 <= 150 ms: (met|MISSED)$",
     "ask": rf"^ask +p50 +{NUMBER} ms +p95 +{NUMBER} ms .*goal p50 <= 250 ms: (met|MISSED)$",
     "memory": rf"^peak RSS +(build|open) {NUMBER} GiB, whole run {NUMBER} GiB +goal <= 8 GiB: ",
-    "profile": rf"^ +query embedding \(model\) +1\.0 x +{NUMBER} = +{NUMBER} ms +1\.0 x ",
+    # search embeds the question; ask also embeds the sentences it compares with it
+    "profile": rf"^ +embedding \(model\) +1\.0 x +{NUMBER} = +{NUMBER} ms +2\.0 x ",
 }
 
 

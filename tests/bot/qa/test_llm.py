@@ -28,6 +28,7 @@ from bot.qa.llm import (
 from bot.qa.plan import plan_query
 from bot.qa.types import Answer, Passage
 from bot.settings import Settings
+from ingest.embed import Embedder
 
 SUMMIT = Passage(
     "summit-0",
@@ -81,6 +82,7 @@ INJECTION = Passage(
     0.6,
 )
 PASSAGES = [SUMMIT, BUDGET, BUDGET_MORE]
+ANSWERER = ExtractiveAnswerer(Embedder(threads=1))  # the real model, loaded on first use
 SUMMIT_CLAIM = "The Oslo summit was postponed to June because of a strike by airport workers"
 
 llm = pytest.mark.llm
@@ -88,7 +90,7 @@ llm = pytest.mark.llm
 
 def extractive(question: str, passages: list[Passage]) -> Answer:
     """What NewsDesk.ask hands the LLM answerer as its fallback."""
-    return ExtractiveAnswerer().answer(question, plan_query(question), passages)
+    return ANSWERER.answer(question, plan_query(question), passages)
 
 
 def faked(reply: str) -> LLMAnswerer:

@@ -1,0 +1,148 @@
+"""What a question asks for: the story in general, or one kind of fact, and whose words.
+
+A news question is answered differently by kind: "What happened with X?" wants the story's
+main fact (its lede), "How much...?" an amount, "When...?" a date, "Who...?" a name, "Why...?" a
+cause, and "What did X say about Y?" X's own words. The kind is read from the question's
+wording, wherever the cue stands ("epic v google, how did that end up").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BROAD, AMOUNT, DATE, PERSON, CAUSE, SPEECH, FACT = (
+    "broad",
+    "amount",
+    "date",
+    "person",
+    "cause",
+    "speech",
+    "fact",
+)
+
+# What the question's first words ask for ("When...", "How much...").
+_OPENING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (DATE, re.compile(r"^\W*when\b", re.I)),
+    (CAUSE, re.compile(r"^\W*(?:why|how\s+come)\b", re.I)),
+    (PERSON, re.compile(r"^\W*(?:who|whom|whose|which)\b", re.I)),
+    (
+        AMOUNT,
+        re.compile(
+            r"^\W*(?:by\s+)?how\s+(?:much|many|long|big|far|fast|old|tall|deep|hot|cold|high"
+            r"|large|low|often|heavy|severe|expensive)\b",
+            re.I,
+        ),
+    ),
+)
+# Words that ask for someone's own words, wherever they stand.
+_SPEECH = re.compile(
+    r"""
+    \b(?:say|says|said|saying|quoted?|quotes|comments?|commented
+    |respon(?:d|ds|ded|se)|react(?:s|ed|ion)?|describes?|described
+    |told|think|thinks|thought|reply|replied|argue[ds]?|admit(?:s|ted)?|warn(?:s|ed)?
+    |statement|remarks?)\b
+    """,
+    re.I | re.X,
+)
+# Cues anywhere in the question, tried in order.
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        DATE,
+        re.compile(
+            r"\b(?:what|which)\s+(?:day|date|year|month|time)\b"
+            r"|\bwhen\s+(?:is|was|will|did|does|do|are|were)\b|\bdates?\W*$",
+            re.I,
+        ),
+    ),
+    (
+        AMOUNT,
+        re.compile(
+            r"""
+            \bhow\s+(?:much|many)\b
+            | \bwhat\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?(?:price|prices|percentage
+                |percent|amount|number|score|scores|fee|fees|salary|cost|costs|valuation
+                |size|total|figure|margin|odds|temperature)\b
+            """,
+            re.I | re.X,
+        ),
+    ),
+    (
+        CAUSE,
+        re.compile(
+            r"\bwhy\b|\bhow\s+come\b|\bwhat\s+(?:caused|led\s+to|prompted|triggered|is\s+behind"
+            r"|was\s+behind)\b|\breasons?\s+(?:for|why|behind)\b",
+            re.I,
+        ),
+    ),
+    (PERSON, re.compile(r"\bwho\b|^\W*which\s+(?!(?:do|does|did|is|was|are|were)\b)\w+", re.I)),
+    (
+        BROAD,
+        re.compile(
+            r"""
+            ^\W*(?:did|does|do|is|are|was|were|can|could|has|have|will|should)\b  # yes or no
+            | \bwhat(?:'s|’s|s|\s+is|\s+was|\s+has)?\s+(?:been\s+)?(?:happen(?:ed|ing|s)?
+                |going\s+on|new|the\s+latest|latest|the\s+deal|the\s+story|up)\b
+            | \bwhat\s+happened\b | \btell\s+me\s+about\b | \b(?:any\s+)?(?:news|updates?)\s+
+                (?:on|about|with)\b | \bwhat\s+(?:is|was)\s+(?:the\s+)?.{1,60}\s+about\W*$
+            | \bhow\s+did\s+.{1,60}\s+(?:end|turn\s+out|go)\b | \bsummar(?:y|ise|ize)\b
+            | \bwhat\s+do\s+we\s+know\b | \bwhat\s+about\b | \bexplain\b | \bwhat\s+went\s+on\b
+            | \bhow(?:'s|’s|\s+is|\s+are|\s+was)\s+.{1,40}\s+doing\b
+            | \b(?:controversy|drama|scandal|beef|saga|row|feud|fallout)\b
+            """,
+            re.I | re.X,
+        ),
+    ),
+)
+# A piece of writing, or an outlet named in quotes ("the 'Fortune' article").
+_WRITING = re.compile(
+    r"\b(?:article|report|story|piece|column|editorial|outlet)s?\b|(?:^|\s)['‘]\w", re.I
+)
+_WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are)\b", re.I)
+_SPEAKER_PHRASE = re.compile(
+    r"""
+    (?:did|does|has|have|will)\s+(?P<after_verb>.{2,60}?)\s+(?:say|said|tell|think|respond
+        |react|describe|claim|comment|reply|argue|admit|warn)
+    | (?P<possessive>[\w.\- ]{2,60}?)['’]s?\s+(?:response|reaction|quote|comments?|take
+        |statement|remarks?|view|words)
+    | (?P<subject>[\w.\- ]{2,60}?)\s+(?:say|says|said|quoted?|commented|responded|reacted)\b
+    """,
+    re.I | re.X,
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The kind of answer a question wants, and for SPEECH the words naming the speaker."""
+
+    kind: str
+    speaker: str = ""
+
+
+def read_intent(question: str) -> Intent:
+    """The kind of a question: by its opening words ("When...", "How much..."), else by words
+    asking for someone's words, else by the first cue found; FACT when none is, or BROAD for a
+    few words naming only a topic ("sam altman openai")."""
+    for kind, cue in _OPENING:
+        if cue.search(question):
+            return Intent(kind)
+    if _SPEECH.search(question):
+        return Intent(SPEECH, _speaker(question))
+    for kind, cue in _CUES:
+        if cue.search(question):
+            return Intent(kind)
+    if not _WH_WORD.search(question) and len(question.split()) <= 6:
+        return Intent(BROAD)
+    return Intent(FACT)
+
+
+def _speaker(question: str) -> str:
+    """The words naming who is asked about in "What did X say...", "X's response to..."; none
+    when it is a piece of writing ("the article from The Verge") rather than someone."""
+    match = _SPEAKER_PHRASE.search(question)
+    if not match or _WRITING.search(match.group()):
+        return ""
+    words = next(group for group in match.groups() if group)
+    return re.sub(
+        r"^(?:(?:what|how|and|so|did|does|has|have|will|the|d)\s+)+", "", words.strip(), flags=re.I
+    )

@@ -1,0 +1,138 @@
+"""One score for every candidate sentence: named features, weighted by weights fitted on the
+development questions.
+
+The weights live in `answer_weights.json` beside this module, with the score below which the
+best sentence does not answer; `python -m bench.fit_answers` fits them again and prints what
+each feature adds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from bot.qa.candidates import Candidate, Terms
+from bot.qa.intent import AMOUNT, BROAD, CAUSE, DATE, FACT, PERSON, SPEECH, Intent
+from bot.qa.names import names_in
+from ingest.text.dates import CALENDAR, find_dates
+from ingest.text.sentences import has_attribution, is_quotation, speakers
+from ingest.text.words import stems
+
+WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
+FEATURES = (
+    "coverage",  # share of the question's weighted words the sentence holds
+    "title",  # share held only by its article's title
+    "meaning",  # cosine of the sentence's and the question's vectors (the bundled model)
+    "lede",  # the first sentence of its article
+    "lede_story",  # ... when the question asks about a story, not one kind of fact
+    "article_rank",  # 1 / (1 + rank of its article among those retrieved)
+    "retrieved",  # its passage was retrieved, not only read with its article
+    "headline",  # share of its article's title words it holds: what the story is about
+    "before",  # share of the question's words the sentence before it holds
+    "asked_for",  # holds what the question asks for: an amount, a date, a name, a cause, words
+    "names",  # share of the question's names it holds, with its title
+)
+
+_AMOUNT = re.compile(
+    r"""
+    [$€£¥]\s?\d                                              # $400 million
+    | \d[\d,.]*\s*(?:%|per\s?cent|percent|million|billion|trillion|thousand|bn\b|m\b|k\b)
+    | \b\d[\d,.]*\b                                          # any other number
+    | \b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty
+      |thirty|forty|fifty|hundred|hundreds|dozen|dozens|half|double|triple)\b
+    """,
+    re.I | re.X,
+)
+_CAUSE = re.compile(
+    r"""
+    \b(?:because|due\s+to|as\s+a\s+result|owing\s+to|amid|citing|so\s+that|in\s+order\s+to
+    |reasons?|led\s+to|caused|blamed|over\s+concerns?|to\s+avoid|to\s+protect|to\s+prevent
+    |after|following|since|thanks\s+to|driven\s+by|in\s+response\s+to)\b
+    """,
+    re.I | re.X,
+)
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(sorted(CALENDAR)) + r")\b")
+
+
+def _named(asked: set[str], found: set[str]) -> bool:
+    """Whether one of the asked name's stems is found, or begins a found one when it has
+    five letters or more ("russia" in "russian")."""
+    return any(a == f or (len(a) >= 5 and f.startswith(a)) for a in asked for f in found)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A weight per feature, the score's offset, and the score an answer must reach."""
+
+    features: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, values: dict[str, float]) -> float:
+        """The weighted sum of the feature values."""
+        return self.bias + sum(self.features.get(f, 0.0) * v for f, v in values.items())
+
+    def as_json(self) -> dict:
+        """The shape of answer_weights.json."""
+        return {"features": self.features, "bias": self.bias, "threshold": self.threshold}
+
+
+@cache
+def fitted_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The weights fitted on the development questions."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Weights(dict(data["features"]), float(data["bias"]), float(data["threshold"]))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What scoring needs to know of the question: its kind and words."""
+
+    intent: Intent
+    terms: Terms
+    name_stems: frozenset[str]  # of the names the question gives
+
+
+def features(cand: Candidate, context: Context, meaning: float = 0.0) -> dict[str, float]:
+    """The named feature values of one candidate sentence."""
+    terms = context.terms
+    with_title = cand.terms | cand.title_terms
+    names = context.name_stems
+    return {
+        "coverage": terms.share(cand.terms),
+        "title": terms.share(cand.title_terms),
+        "meaning": meaning,
+        "lede": float(cand.lede),
+        "lede_story": float(cand.lede and context.intent.kind in (BROAD, FACT)),
+        "article_rank": 1.0 / (1 + cand.article_rank),
+        "retrieved": float(cand.retrieved),
+        "headline": cand.headline,
+        "before": terms.share(cand.before),
+        "asked_for": asked_for(cand.excerpt, context.intent),
+        "names": len(with_title & names) / len(names) if names else 0.0,
+    }
+
+
+def asked_for(text: str, intent: Intent) -> float:
+    """How well a sentence holds what the question asks for (0 to 1): an amount for "how
+    much", a date for "when" (a weekday alone half), a full name for "who", a cause for "why",
+    and for "what did X say" a quotation or report of speech, in full when X (the last word
+    naming them: "Lindqvist", "minister") is who spoke."""
+    kind = intent.kind
+    if kind == AMOUNT:
+        return float(bool(_AMOUNT.search(text)))
+    if kind == DATE:
+        return 1.0 if find_dates(text, date.today()) else 0.5 * bool(_WEEKDAY.search(text))
+    if kind == PERSON:
+        return float(any(len(name.split()) >= 2 for name, _ in names_in(text)))
+    if kind == CAUSE:
+        return float(bool(_CAUSE.search(text)))
+    if kind == SPEECH:
+        speech = is_quotation(text) or has_attribution(text)
+        head = stems(intent.speaker.split()[-1]) if intent.speaker else set()  # "minister"
+        return float(speech) * (1.0 if not head or _named(head, stems(speakers(text))) else 0.5)
+    return 0.0

@@ -1,0 +1,48 @@
+"""Telling prose from the rest of a page: tables and score lists, photo captions and credits,
+bylines, live-blog stamps, and newsletter, share or streaming boxes are text, but never an
+answer."""
+
+from __future__ import annotations
+
+import re
+
+MIN_WORDS = 5
+MIN_LOWERCASE = 3  # words of running text: fewer, and it is a heading or a list of names
+MAX_CHARS = 700  # longer runs without a full stop are lists or tables that lost their breaks
+MAX_NUMBER_SHARE = 0.35  # of the words: more, and it is a table row or a list of scores
+
+_FURNITURE = re.compile(
+    r"""
+    ^\s*\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?\s   # a live-blog stamp: "10:29 p.m. FUMBLE"
+    | ^\s*[A-Z]{5,}(?:\s+[A-Z]{3,})*\s*[—–:-]\s   # a shouted label: "BREAKING:", "FUMBLE —"
+    | ^\s*(?:by|written\s+by|reporting\s+by|editing\s+by|additional\s+reporting)\s+[A-Z]
+    | \b(?:photo|image|picture|illustration|video)s?\s*(?:by|credit|courtesy)\b
+    | ^\s*(?:photo|image|picture|illustration|video|caption)s?\s*:
+    | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b
+    | ^\s*(?:sign\s+up|subscribe)\b | \bsubscribe\s+(?:to\s+)?(?:our|now|today|here)\b
+    | \bsign\s+up\s+(?:for|to)\s+(?:our|the)\b.{0,30}\bnewsletter | \bfree\s+trial\b
+    | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
+    | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
+    | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."
+    | \bthis\s+(?:article|story)\s+(?:originally\s+)?(?:appeared|was\s+(?:first\s+)?published)
+    """,
+    re.I | re.X,
+)
+_LOWERCASE_WORD = re.compile(r"\b[a-z]{3,}\b")
+_NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
+_SEPARATORS = re.compile(r"[|•\t]")
+
+
+def is_prose(sentence: str) -> bool:
+    """Whether a sentence is running prose that may answer a question: long enough, a
+    statement (not a question), and none of the page's furniture."""
+    words = sentence.split()
+    if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
+        return False
+    if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
+        return False
+    if sentence.rstrip(' "”’)').endswith("?") or len(_SEPARATORS.findall(sentence)) >= 2:
+        return False
+    if sum(bool(_NUMBER.match(w)) for w in words) > MAX_NUMBER_SHARE * len(words):
+        return False
+    return not _FURNITURE.search(sentence)

@@ -1,0 +1,39 @@
+"""What a question asks for, read from its wording wherever the cue stands."""
+
+import pytest
+
+from bot.qa.intent import AMOUNT, BROAD, CAUSE, DATE, FACT, PERSON, SPEECH, read_intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What happened with the lunar lander?", BROAD),
+        ("whats going on with will smith and jada", BROAD),
+        ("epic games vs google, how did that end up", BROAD),
+        ("tell me about the AI procurement rules", BROAD),
+        ("Did the grid batteries work during the heatwave?", BROAD),
+        ("sam altman openai", BROAD),
+        ("how much did palo alto pay for dig securty", AMOUNT),
+        ("How many children were put in hospital?", AMOUNT),
+        ("When is the cup final?", DATE),
+        ("trump fraud trial start date?", DATE),
+        ("Who manages the Harriers?", PERSON),
+        ("Which club won the cup?", PERSON),
+        ("why was the measles campaign started", CAUSE),
+        ("How come Florida State was left out?", CAUSE),
+        ("What did Putin say about the Geneva summit?", SPEECH),
+        ("Ten Hag's reaction to the 3-3 in Istanbul?", SPEECH),
+        ("What did the central bank decide?", FACT),
+    ],
+)
+def test_the_kind_of_question_is_read_from_its_wording(question, kind):
+    """Opening words, words asking for someone's words, and cues anywhere give the kind."""
+    assert read_intent(question).kind == kind
+
+
+def test_the_speaker_asked_about_is_named():
+    """ "What did X say..." and "X's reaction..." name X, without the question's own words."""
+    assert read_intent("What did Putin say about the Geneva summit?").speaker == "Putin"
+    assert read_intent("Ten Hag's reaction to the 3-3 in Istanbul?").speaker == "Ten Hag"
+    assert read_intent("how did alyssa healy react to losing").speaker == "alyssa healy"

@@ -1,0 +1,106 @@
+"""Plain questions on the demo archive, answered the way a reader wants: the story's main fact
+first, the kind of fact asked for, prose only, a timeline for a story told over several days,
+misspellings mended, and a refusal when the articles do not hold the answer. The real index,
+the real bundled model and the fitted weights."""
+
+import re
+
+from bot.qa.answer import NOT_FOUND
+
+
+def lines(answer) -> list[str]:
+    """The answer's lines."""
+    return answer.text.splitlines()
+
+
+def test_a_broad_question_opens_with_the_storys_lede_and_its_date(desk):
+    """ "What is happening with the lunar lander?" leads with the lede, dated, not a later
+    sentence about releasing data."""
+    answer = desk.ask("What is happening with the lunar lander?")
+    assert answer.found
+    first = lines(answer)[0]
+    assert first.startswith("2024-09-12: ")
+    assert "confirmed the presence of water ice" in first
+    assert len(answer.text) <= 600
+
+
+def test_a_question_on_what_was_decided_gets_the_decision(desk):
+    """The decision is the story's first sentence, not the market's expectations."""
+    answer = desk.ask("What did the central bank decide in June 2023?")
+    assert answer.found
+    assert "left its main interest rate unchanged at 4.25 per cent" in lines(answer)[0]
+
+
+def test_a_story_told_over_several_days_is_a_dated_timeline(desk):
+    """The bank's hold in June and its cut in November, one dated line each, oldest first."""
+    answer = desk.ask("What's going on with the central bank and interest rates?")
+    dated = [line for line in lines(answer) if re.match(r"\d{4}-\d{2}-\d{2}: ", line)]
+    assert [line[:10] for line in dated] == ["2023-06-14", "2023-11-08"]
+    assert {c.published.isoformat() for c in answer.citations} == {"2023-06-14", "2023-11-08"}
+
+
+def test_how_many_is_answered_with_the_number_from_prose_not_the_stats_table(desk):
+    """The attendance comes from the sentence that gives it, never the row of match stats."""
+    answer = desk.ask("How many people watched the cup final?")
+    assert answer.found
+    assert "61,204" in answer.text
+    assert "|" not in answer.text
+
+
+def test_a_when_question_gets_the_date(desk):
+    """ "When is the cup final?" is answered with the day it is played."""
+    answer = desk.ask("When is the cup final?")
+    assert "May 18" in answer.text
+
+
+def test_a_who_question_gets_the_person(desk):
+    """The scorer of the semi-final's winning goal, named in a sentence without "scored"."""
+    answer = desk.ask("Who scored the winning goal in the semi-final?")
+    assert "Lee Dunmore" in answer.text
+
+
+def test_a_what_did_x_say_question_quotes_x(desk):
+    """The manager's own words after the final."""
+    answer = desk.ask("What did Sofia Lindqvist say after the final?")
+    assert answer.found
+    assert "I am proud of every one of them" in answer.text or "belonged to the town" in answer.text
+
+
+def test_meaning_finds_the_sentence_that_shares_no_word_with_the_question(desk):
+    """ "How hot did it get" is answered by "temperatures hit a record 41 degrees Celsius"."""
+    assert "41 degrees Celsius" in desk.ask("How hot did it get during the heatwave?").text
+
+
+def test_page_furniture_is_never_an_answer(desk):
+    """Captions, promos and newsletter boxes are never quoted, even when asked about."""
+    for question in (
+        "Where can I watch the goals from the cup final?",
+        "Who took the photo of the trophy?",
+        "How do I get the bank's next decision in my inbox?",
+    ):
+        answer = desk.ask(question)
+        assert "free trial" not in answer.text
+        assert "Photo:" not in answer.text
+        assert "newsletter" not in answer.text
+
+
+def test_a_misspelt_name_is_mended_and_the_reply_says_so(desk):
+    """ "Hariers" is read as the archive's "Harriers", and the note says what was searched."""
+    answer = desk.ask("Who manages the Hariers?")
+    assert answer.found
+    assert "Sofia Lindqvist" in answer.text
+    assert answer.note and answer.note.startswith("Showing results for Harriers")
+    assert answer.question == "Who manages the Hariers?"
+
+
+def test_a_name_spelt_like_nothing_in_the_archive_is_refused(desk):
+    """Nothing in the archive is spelt close to "Ukrane": the refusal stands and says why."""
+    answer = desk.ask("What did Putin say about Ukrane?")
+    assert not answer.found
+    assert answer.text.startswith(NOT_FOUND)
+    assert "Ukrane" in answer.text
+
+
+def test_words_of_someone_never_quoted_on_the_topic_are_refused(desk):
+    """Biden is named in the Geneva story, but says nothing about the tram."""
+    assert not desk.ask("What did Biden say about the tram line?").found

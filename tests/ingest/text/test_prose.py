@@ -1,0 +1,40 @@
+"""Prose or page furniture: only running prose may answer a question."""
+
+import pytest
+
+from ingest.text.prose import is_prose
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "10:29 p.m. FUMBLE — Browns recover at the 30 after a strip sack.",
+        "MORE: Watch Blackhawks vs. Penguins live on Fubo (free trial)",
+        "Photo: Harriers captain Ben Okoro lifts the trophy at the national stadium",
+        "Photo by Jane Doe/Getty Images for the league",
+        "By Callum Fenwick and Priya Moss",
+        "Sign up for our markets newsletter to get the next decision in your inbox.",
+        "Attendance 61,204 | Possession 47% – 53% | Shots 11 – 9 | Corners 4 – 6",
+        "Josh Allen 25.4 22.1 19.8 18.0 Jalen Hurts 24.1 21.0 20.2",
+        "What makes Connor Bedard's shot so special?",
+        "Too short to say.",
+    ],
+)
+def test_furniture_tables_and_questions_are_not_prose(text):
+    """Live-blog stamps, promos, captions, bylines, tables and questions are never answers."""
+    assert not is_prose(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Reserve Bank of Westmark left its main interest rate unchanged at 4.25 per cent.",
+        "NASA said the mission would launch in May after a review of the heat shield.",
+        "The crowd of 61,204 was the largest for a cup final in a decade.",
+        "A bill sponsored by two senators would require labels on AI images.",
+        "Palo Alto Networks and Dig declined to comment for this story.",
+    ],
+)
+def test_news_sentences_are_prose(text):
+    """Ordinary news sentences, numbers and all, stay candidates."""
+    assert is_prose(text)
