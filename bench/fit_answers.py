@@ -101,7 +101,13 @@ def collect(desk, refresh: bool = False) -> list[Case]:
         rated = []
         if gathered.refusal is None:
             rated = desk.answerer.rate(
-                question, gathered.plan, gathered.passages, gathered.read, intent, COLLECT_POOL
+                question,
+                gathered.plan,
+                gathered.passages,
+                gathered.read,
+                intent,
+                gathered.vector,
+                COLLECT_POOL,
             )
         cases.append(Case(source, record, gathered, intent, rated))
         if n % 100 == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -15,7 +15,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BATCH_SIZE = 64
-QUESTIONS_KEPT = 64
 
 
 def bundled_model_path() -> Path:
@@ -101,15 +100,6 @@ class Embedder(Embeddings):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-
-    def question_vector(self, text: str):
-        """The vector of one question, kept for the next QUESTIONS_KEPT asked: retrieval and
-        the answer both compare with it."""
-        return self._question_vector(text)
-
-    @cached_property
-    def _question_vector(self):
-        return lru_cache(maxsize=QUESTIONS_KEPT)(lambda text: self.encode([text])[0])
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain interface: vectors for documents."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from bot.qa.candidates import Candidate, candidates, question_terms, with_read
 from bot.qa.intent import BROAD, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
@@ -69,15 +71,17 @@ class ExtractiveAnswerer:
         plan: QueryPlan,
         passages: list[Passage],
         read: list[Passage] | None = None,
+        vector: np.ndarray | None = None,
     ) -> Answer:
         """An Answer built only from sentences of the passages (and of the passages `read`
-        with their articles), or a "not found" answer."""
+        with their articles), or a "not found" answer; vector is the question's, when the
+        caller has it."""
         if names_only_a_period(plan):
             return self._period(question, plan, passages)
         read = read or []
         quoted = with_read(passages, read)
         intent = read_intent(question)
-        rated = self.rate(question, plan, passages, read, intent)
+        rated = self.rate(question, plan, passages, read, intent, vector)
         choice = choose(rated, intent, plan, quoted, self.weights)
         if choice is None:
             unheard = f"No article has {intent.speaker} speak." if _unheard(rated, intent) else None
@@ -91,6 +95,7 @@ class ExtractiveAnswerer:
         passages: list[Passage],
         read: list[Passage],
         intent: Intent,
+        vector: np.ndarray | None = None,
         pool: int | None = MEANING_POOL,
     ) -> list[Rated]:
         """Every candidate with its features and score, best first. Only the `pool` best by
@@ -108,9 +113,10 @@ class ExtractiveAnswerer:
         compared = rated if pool is None else meaning_pool(rated, pool)
         if compared:
             texts = [" ".join(r.cand.text.split()[:MEANING_WORDS]) for r in compared]
-            vectors = self.embedder.encode(texts)
-            asked = self.embedder.question_vector(question)
-            for r, similarity in zip(compared, vectors @ asked, strict=True):
+            vectors = self.embedder.encode(texts if vector is not None else [question, *texts])
+            if vector is None:
+                vector, vectors = vectors[0], vectors[1:]
+            for r, similarity in zip(compared, vectors @ vector, strict=True):
                 r.values["meaning"] = float(similarity)
                 r.score = self.weights.score(r.values)
             rated.sort(key=lambda r: r.score, reverse=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
+import numpy as np
+
 from bot.qa.plan import OutletMatcher, QueryPlan, plan_query, rarity_weights
 from bot.qa.types import Passage
 from ingest.chunk import article_id_of
@@ -30,6 +32,14 @@ POOL = 300  # how deep the whole question's rankings are read
 SENTENCE_WEIGHT = 4.0
 PAIR_WEIGHT = 0.5  # question words side by side in a sentence ("white horse") count again
 MATCHERS = 8  # outlet matchers kept: one per set of outlets that readers see
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The passages found for a question, and the question's vector."""
+
+    passages: list[Passage]
+    vector: np.ndarray
 
 
 class HybridRetriever:
@@ -74,21 +84,33 @@ class HybridRetriever:
     ) -> list[Passage]:
         """The k best passages for a question, at most per_article from one article, from the
         articles the filters admit (their scopes included)."""
+        return self.ranked(question, k, filters, plan).passages
+
+    def ranked(
+        self,
+        question: str,
+        k: int = 10,
+        filters: Filters = Filters(),
+        plan: QueryPlan | None = None,
+    ) -> Ranked:
+        """retrieve()'s passages, with the question's vector that found them."""
         filters = self.index.keyword.narrowed(filters)
         plan = plan or self.plan(question, scopes=filters.scopes)
-        rankings, weights = self._rankings(plan, filters)
+        vector, rankings, weights = self._rankings(plan, filters)
         fused = fuse(rankings, weights)
         best = list(fused)[: max(RERANK_POOL, k)]
         chunks = self.index.keyword.chunks(best)
         scores = rerank(plan, {i: fused[i] for i in best if i in chunks}, chunks)
         scores = lead_with_outlets(plan, scores, chunks)
         chosen = diversify(scores, self._article_of(scores), k, self.per_article)
-        return [Passage.from_chunk(chunks[i], scores[i]) for i in chosen]
+        return Ranked([Passage.from_chunk(chunks[i], scores[i]) for i in chosen], vector)
 
-    def _rankings(self, plan: QueryPlan, filters: Filters) -> tuple[list[list[str]], list[float]]:
-        """Ranked chunk-id lists and their weights: dense and keyword for the whole question,
-        then for the question restricted to each outlet and date it names (a date to the
-        outlets named with it).
+    def _rankings(
+        self, plan: QueryPlan, filters: Filters
+    ) -> tuple[np.ndarray, list[list[str]], list[float]]:
+        """The question's vector, and ranked chunk-id lists with their weights: dense and
+        keyword for the whole question, then for the question restricted to each outlet and
+        date it names (a date to the outlets named with it).
 
         The keyword side runs in a worker thread while the question is embedded here.
         """
@@ -100,11 +122,11 @@ class HybridRetriever:
         keyword = self._threads.submit(
             self._side, lambda k, sub: self.index.keyword_search(match, k, sub), filters, steered
         )
-        vector = self.index.embedder.question_vector(plan.text)
+        vector = self.index.embedder.encode([plan.text])[0]
         dense = self._side(lambda k, sub: self.index.dense_search(vector, k, sub), filters, steered)
         rankings = [r for pair in zip(dense, keyword.result(), strict=True) for r in pair]
         per_steered = [DENSE_WEIGHT * STEERED_WEIGHT, STEERED_WEIGHT]
-        return rankings, [DENSE_WEIGHT, 1.0] + per_steered * len(steered)
+        return vector, rankings, [DENSE_WEIGHT, 1.0] + per_steered * len(steered)
 
     def _side(
         self,

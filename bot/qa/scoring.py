@@ -121,7 +121,7 @@ def asked_for(text: str, intent: Intent) -> float:
     """How well a sentence holds what the question asks for (0 to 1): an amount for "how
     much", a date for "when" (a weekday alone half), a full name for "who", a cause for "why",
     and for "what did X say" a quotation or report of speech, in full when X (the last word
-    naming them: "Lindqvist", "minister") is who spoke."""
+    naming them: "Lindqvist", "minister"; either of "X and Y") is who spoke."""
     kind = intent.kind
     if kind == AMOUNT:
         return float(bool(_AMOUNT.search(text)))
@@ -133,6 +133,7 @@ def asked_for(text: str, intent: Intent) -> float:
         return float(bool(_CAUSE.search(text)))
     if kind == SPEECH:
         speech = is_quotation(text) or has_attribution(text)
-        head = stems(intent.speaker.split()[-1]) if intent.speaker else set()  # "minister"
-        return float(speech) * (1.0 if not head or _named(head, stems(speakers(text))) else 0.5)
+        heads = {w.split()[-1] for w in re.split(r"\s+(?:and|&)\s+", intent.speaker) if w}
+        asked = stems(" ".join(heads))  # "minister" of "the health minister", for each named
+        return float(speech) * (1.0 if not asked or _named(asked, stems(speakers(text))) else 0.5)
     return 0.0

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
+
 from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
 from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
@@ -55,6 +57,7 @@ class Gathered:
     passages: list[Passage]
     read: list[Passage]  # the best articles' other passages
     refusal: str | None  # why the archive cannot answer, known before reading the passages
+    vector: np.ndarray  # the question's, as retrieval embedded it
     corrections: list[Correction] = field(default_factory=list)  # of words the archive lacks
 
 
@@ -128,7 +131,9 @@ class NewsDesk:
         if found.refusal:
             answer = not_found(searched, found.passages, reason=found.refusal)
         else:
-            answer = self.answerer.answer(searched, found.plan, found.passages, found.read)
+            answer = self.answerer.answer(
+                searched, found.plan, found.passages, found.read, found.vector
+            )
             if self.llm_answerer is not None and found.passages:
                 answer = self.llm_answerer.answer(searched, found.passages, fallback=answer)
         return _as_asked(answer, question, found.corrections)
@@ -151,12 +156,13 @@ class NewsDesk:
         filters = self.index.keyword.narrowed(self.filters(since, until, source, scopes))
         question, corrections = correct(question, self.index.keyword, filters.scopes)
         plan = self.retriever.plan(question, scopes=filters.scopes)
-        passages = self.retriever.retrieve(question, k, filters, plan)
+        found = self.retriever.ranked(question, k, filters, plan)
+        passages = found.passages
         refusal = self._unanswerable(plan, filters.scopes)
         if refusal is None and names_only_a_period(plan):
             passages = self._article_leads(passages)
         read = [] if refusal else self._read_with(passages)
-        return Gathered(plan, passages, read, refusal, corrections)
+        return Gathered(plan, passages, read, refusal, found.vector, corrections)
 
     def _read_with(self, passages: list[Passage]) -> list[Passage]:
         """Every passage of the ARTICLES_READ best articles: the fact a question asks for is

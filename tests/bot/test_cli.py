@@ -43,7 +43,7 @@ def data(tmp_path_factory) -> Path:
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(["--data-dir", str(data), "ingest", str(SAMPLES)]) == 0
-    assert out.getvalue().startswith("added 10, updated 0, unchanged 0, failed 0 (")
+    assert out.getvalue().startswith("added 12, updated 0, unchanged 0, failed 0 (")
     return data
 
 

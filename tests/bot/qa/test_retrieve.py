@@ -110,7 +110,7 @@ def test_steering_searches_anew_when_the_pool_holds_too_little(desk, monkeypatch
     monkeypatch.setattr(retrieve, "POOL", 1)
     retriever = desk.retriever
     plan = retriever.plan("What talks were held in Geneva, as reported by Meridian Dispatch?")
-    rankings, _ = retriever._rankings(plan, Filters())
+    _, rankings, _ = retriever._rankings(plan, Filters())
     outlet_chunks = desk.index.keyword.admitted_ids(Filters(outlets=("Meridian Dispatch",)))
     assert [len(r) for r in rankings[:2]] == [1, 1]
     for steered in rankings[2:]:
@@ -122,7 +122,7 @@ def test_dates_in_a_question_naming_an_outlet_steer_to_that_outlet(desk):
     """The ranking for "in 2023" keeps to Meridian Dispatch when the question names it."""
     retriever = desk.retriever
     plan = retriever.plan("What talks did Meridian Dispatch report in 2023?")
-    rankings, _ = retriever._rankings(plan, Filters())
+    _, rankings, _ = retriever._rankings(plan, Filters())
     outlet_chunks = set(desk.index.keyword.admitted_ids(Filters(outlets=("Meridian Dispatch",))))
     dated = rankings[4:]
     assert dated and all(r and set(r) <= outlet_chunks for r in dated)

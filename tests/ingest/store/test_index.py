@@ -63,7 +63,7 @@ def sample_index(tmp_path_factory, embedder) -> ArticleIndex:
     """The twelve demo articles in a fresh data directory (read-only use by the tests below)."""
     index = open_index(tmp_path_factory.mktemp("samples-index"), embedder)
     report = ingest([str(SAMPLES)], index)
-    assert (report.added, report.failures) == (10, []), report.summary()
+    assert (report.added, report.failures) == (12, []), report.summary()
     return index
 
 
@@ -118,7 +118,7 @@ def test_reingesting_unchanged_articles_changes_nothing(sample_index) -> None:
     before = {a.article_id: a for a in sample_index.keyword.articles()}
     counts = sample_index.stats()
     report = ingest([str(SAMPLES)], sample_index)
-    assert (report.added, report.updated, report.unchanged, report.chunks) == (0, 0, 10, 0)
+    assert (report.added, report.updated, report.unchanged, report.chunks) == (0, 0, 12, 0)
     assert sample_index.keyword.chunk_ids() == ids == sample_index.vectors.all_ids()
     assert {a.article_id: a for a in sample_index.keyword.articles()} == before
     assert sample_index.stats() == counts
