@@ -42,7 +42,15 @@ CACHE = WORK / "answer-candidates.pkl"
 # Share of answerable questions the threshold may refuse; some are refused before scoring.
 MAX_REFUSED = {"natural": 0.015, "multihop": 0.007}
 FOLDS = 5
-RATING_MODULES = ("bot.qa.candidates", "bot.qa.intent", "bot.qa.scoring", "bot.qa.spelling")
+RATING_MODULES = (
+    "bot.qa.candidates",
+    "bot.qa.intent",
+    "bot.qa.scoring",
+    "bot.qa.spelling",
+    "ingest.text.prose",
+    "ingest.text.sentences",
+    "ingest.text.words",
+)
 COLLECT_POOL = 48  # candidates compared by meaning when rating; asking compares fewer
 
 

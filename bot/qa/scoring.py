@@ -24,7 +24,6 @@ from ingest.text.words import stems
 
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 FEATURES = (
-    "coverage",  # share of the question's weighted words the sentence holds
     "title",  # share held only by its article's title
     "meaning",  # cosine of the sentence's and the question's vectors (the bundled model)
     "lede",  # the first sentence of its article
@@ -103,7 +102,7 @@ def features(cand: Candidate, context: Context, meaning: float = 0.0) -> dict[st
     with_title = cand.terms | cand.title_terms
     names = context.name_stems
     return {
-        "coverage": terms.share(cand.terms),
+        "coverage": terms.share(cand.terms),  # not scored: picks whom to compare by meaning
         "title": terms.share(cand.title_terms),
         "meaning": meaning,
         "lede": float(cand.lede),

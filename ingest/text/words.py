@@ -20,13 +20,19 @@ def content_terms(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem so "summits" meets "summit", "reported" meets "report" and
-    "temperatures" meets "temperature" (a final e goes, as "es" and "ed" take it)."""
+    """A crude stem so a word meets its other forms: "summits" and "summit", "reported" and
+    "report", "rates" and "rate" (a final e goes, as "es" and "ed" take it), "cities" and
+    "city" (a y after a consonant is an i), "classes" and "class"."""
     for suffix in ("'s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        kept_s = suffix == "s" and word.endswith("ss")
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not kept_s:
             word = word[: -len(suffix)]
             break
-    return word[:-1] if word.endswith("e") and len(word) >= 5 else word
+    if len(word) >= 4 and word.endswith("e"):
+        return word[:-1]
+    if len(word) >= 4 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "i"
+    return word
 
 
 def stems(text: str) -> set[str]:

@@ -342,17 +342,21 @@ def test_sentences_of_one_article_stand_together_so_sources_number_in_order(desk
 
 
 def test_an_articles_sentences_are_quoted_in_the_order_it_gives_them(desk):
-    """The article's later passage ranks first; the reply still quotes its opening first."""
-    later, opening = passages(
-        "The tram budget pays for two new lines across the river.",
+    """The best sentence leads; the others of its article follow as the article gives them,
+    not in the order their passages rank."""
+    texts = passages(
         "The tram budget was approved by the council on Monday.",
+        "Work on the two tram lines starts in May and ends in 2027.",
+        "The tram budget pays for two new lines across the river.",
     )
-    later = replace(later, article_id=opening.article_id, title=opening.title, position=3)
-    question = "What does the tram budget pay for, and who approved it?"
-    answer = desk.answerer.answer(question, plan_query(question), [later, opening])
-    lines = answer.text.splitlines()
-    assert len(lines) == 2
-    assert "council" in lines[0] and "new lines" in lines[1]
+    texts = [
+        replace(p, article_id="a0", title="Story 0", position=position)
+        for p, position in zip(texts, (3, 5, 1), strict=True)
+    ]
+    question = "What does the tram budget pay for, who approved it, and when does work start?"
+    lines = desk.answerer.answer(question, plan_query(question), texts).text.splitlines()
+    assert len(lines) == 3
+    assert "council" in lines[0] and "new lines" in lines[1] and "May" in lines[2]
 
 
 def test_an_ordinary_word_opening_a_sentence_is_not_part_of_the_name():

@@ -18,7 +18,25 @@ def test_content_terms_drop_stopwords():
 
 def test_word_forms_that_drop_a_final_e_share_a_stem():
     """ "temperatures", "released" and "prices" meet the words they are formed from."""
-    pairs = [("temperature", "temperatures"), ("release", "released"), ("price", "prices")]
+    pairs = [
+        ("temperature", "temperatures"),
+        ("release", "released"),
+        ("price", "prices"),
+        ("rate", "rates"),
+        ("rule", "rules"),
+    ]
     for word, form in pairs:
         assert stem(word) == stem(form)
     assert stem("summits") == stem("summit") != stem("summary")
+
+
+def test_plurals_of_y_and_ss_words_share_a_stem():
+    """ "cities" meets "city", "studied" meets "study", "businesses" meets "business"."""
+    pairs = [
+        ("city", "cities"),
+        ("study", "studied"),
+        ("business", "businesses"),
+        ("play", "plays"),
+    ]
+    for word, form in pairs:
+        assert stem(word) == stem(form)
