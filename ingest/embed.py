@@ -91,8 +91,14 @@ class Embedder(Embeddings):
         folder = Path(self.model_name).expanduser()
         return str(folder.absolute()) if folder.is_dir() else self.model_name
 
-    def encode(self, texts: list[str]):
-        """Unit-length float32 vectors for texts, as a numpy array."""
+    def encode(self, texts: list[str], max_tokens: int | None = None):
+        """Unit-length float32 vectors for texts, as a numpy array.
+
+        With max_tokens, each text is cut to that many word pieces (special tokens included)
+        instead of the model's window: what short chat messages need, and faster.
+        """
+        if max_tokens is not None:
+            return self._encode_cut(texts, max_tokens)
         return self.model.encode(
             texts,
             batch_size=_BATCH_SIZE,
@@ -100,6 +106,31 @@ class Embedder(Embeddings):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+
+    def _encode_cut(self, texts: list[str], max_tokens: int):
+        """encode() with each text cut to max_tokens word pieces, leaving the shared model's
+        own window as it is (questions may be embedded at the same time in other threads)."""
+        import numpy as np
+        import torch
+
+        model = self.model
+        dimension = getattr(model, "get_embedding_dimension", None)  # the newer name
+        dim = (dimension or model.get_sentence_embedding_dimension)()
+        vectors = np.zeros((len(texts), dim), np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths batch
+        with torch.inference_mode():
+            for start in range(0, len(order), _BATCH_SIZE):
+                rows = order[start : start + _BATCH_SIZE]
+                batch = model.tokenizer(
+                    [texts[i] for i in rows],
+                    truncation=True,
+                    max_length=max_tokens,
+                    padding=True,
+                    return_tensors="pt",
+                ).to(self.device)
+                out = model.forward(dict(batch))["sentence_embedding"]
+                vectors[rows] = torch.nn.functional.normalize(out, dim=1).cpu().numpy()
+        return vectors
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain interface: vectors for documents."""

@@ -78,6 +78,23 @@ def test_vectors_are_unit_length_and_meaningful(embedder) -> None:
     assert docs[0] @ docs[2] > docs[0] @ docs[1] + 0.2
 
 
+def test_encode_cut_to_max_tokens_matches_the_model_window(embedder) -> None:
+    """encode(max_tokens=N) gives the vectors the model gives with an N-piece window, and
+    leaves the shared model's own window as it was."""
+    long_text = "The council debated the tram fare rise for hours. " * 8
+    texts = [long_text, *TEXTS]
+    cut = embedder.encode(texts, max_tokens=16)
+    window = embedder.model.max_seq_length
+    try:
+        embedder.model.max_seq_length = 16
+        expected = embedder.model.encode(texts, normalize_embeddings=True)
+    finally:
+        embedder.model.max_seq_length = window
+    assert np.allclose(cut, expected, atol=1e-5)
+    assert not np.allclose(cut[0], embedder.encode([long_text])[0], atol=1e-3)
+    assert embedder.model.max_seq_length == window
+
+
 def test_model_setting_names_another_model_folder(
     offline, monkeypatch, tmp_path, model_copy
 ) -> None:
