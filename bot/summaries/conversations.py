@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 from bot.summaries.messages import ChatMessage, is_usable
 from ingest.text.words import STOPWORDS
@@ -188,13 +189,17 @@ def candidate_index(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(j, 0), j >= 0
 
 
-def banded_dot(x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
-    """(n, WINDOW): out[i, d] = x[i] . y[i - d], zero where i - d < 0; y defaults to x."""
+def banded_dot(x, y=None) -> np.ndarray:
+    """(n, WINDOW): out[i, d] = x[i] . y[i - d], zero where i - d < 0; y defaults to x.
+
+    x and y are numpy arrays or scipy sparse matrices (rows of words)."""
     y = x if y is None else y
-    n, out = len(x), np.zeros((len(x), WINDOW), np.float32)
+    n = x.shape[0]
+    out = np.zeros((n, WINDOW), np.float32)
     for start in range(0, n, WINDOW):
         end, low = min(start + WINDOW, n), max(0, start - WINDOW + 1)
         block = x[start:end] @ y[low:end].T
+        block = block.toarray() if sparse.issparse(block) else block
         col = np.arange(start, end)[:, None] - np.arange(WINDOW)[None, :] - low
         rows = np.arange(end - start)[:, None]
         out[start:end] = np.where(col >= 0, block[rows, np.maximum(col, 0)], 0.0)
@@ -227,17 +232,18 @@ def word_overlap(ctx: Context, idf: np.ndarray) -> dict[str, np.ndarray]:
     vocab: dict[str, int] = {}
     rows = [[vocab.setdefault(w, len(vocab)) for w in tokens] for tokens in ctx.tokens]
     n = len(rows)
-    bag = np.zeros((n, max(len(vocab), 1)), np.float32)
-    for i, row in enumerate(rows):
-        bag[i, row] = 1.0
     weights = np.zeros(max(len(vocab), 1), np.float32)
     for word, k in vocab.items():
         weights[k] = idf[token_bucket(word)]
+    columns = np.array([k for row in rows for k in row], np.int64)
+    starts = np.cumsum([0] + [len(row) for row in rows])
+    shape = (n, max(len(vocab), 1))
+    bag = sparse.csr_matrix((np.ones(len(columns), np.float32), columns, starts), shape=shape)
+    weighted = sparse.csr_matrix((weights[columns], columns, starts), shape=shape)
+    sizes = np.diff(starts).astype(np.float32)
+    norm = np.sqrt(np.asarray(weighted.multiply(weighted).sum(1)).ravel()) + 1e-6
     shared = banded_dot(bag)
-    sizes = bag.sum(1)
     j, _ = candidate_index(n)
-    weighted = bag * weights
-    norm = np.sqrt((weighted * weighted).sum(1)) + 1e-6
     return {
         "shared_frac_q": shared / np.maximum(sizes, 1)[:, None],
         "shared_frac_c": shared / np.maximum(sizes[j], 1),
@@ -246,7 +252,7 @@ def word_overlap(ctx: Context, idf: np.ndarray) -> dict[str, np.ndarray]:
         "shared2": shared > 1,
         "shared5": shared > 5,
         "shared_idf": np.minimum(banded_dot(weighted, bag), 30.0) / 30.0,
-        "tfidf_cosine": banded_dot(weighted / norm[:, None]),
+        "tfidf_cosine": banded_dot(sparse.diags(1 / norm) @ weighted),
     }
 
 
@@ -534,6 +540,10 @@ class Disentangler:
     """Separates chat messages into conversations with the bundled link model and MiniLM."""
 
     def __init__(self, embedder: Embedder, model: LinkModel | None = None) -> None:
+        from ingest.embed import DEFAULT_MODEL, Embedder
+
+        if embedder.model_name != DEFAULT_MODEL:  # the weights were learned with MiniLM's vectors
+            embedder = Embedder(DEFAULT_MODEL, threads=embedder.threads or 1)
         self.embedder = embedder
         self.model = model or load_links()
 
