@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.summaries.summarize import ChatMessage
+from bot.summaries.messages import ChatMessage
 from ingest.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,13 @@ SHAPES = (
     'or a DiscordChatExporter JSON export with a "messages" list'
 )
 USER_MESSAGE_TYPES = frozenset({"Default", "Reply"})
+_MENTION = re.compile(
+    r"""
+    (?<![\w.@])        # not inside a word or an e-mail address
+    @([A-Za-z][\w.-]*[\w]|[A-Za-z])  # @name: letters, digits, "_", "." and "-" inside
+    """,
+    re.VERBOSE,
+)
 
 
 class ChatExportError(NewsdeskError):
@@ -75,35 +83,56 @@ def author_name(author) -> str:
     return str(author)
 
 
+def mentioned(item: dict, content: str) -> tuple[str, ...]:
+    """The display names a message mentions: its "mentions" list (names, or an exporter's user
+    objects) and the @names in its text, each once."""
+    names = [author_name(m) for m in item.get("mentions") or [] if m]
+    names += _MENTION.findall(content)
+    return tuple(dict.fromkeys(names))
+
+
+def replied_to(item: dict) -> str | None:
+    """The id of the message this one replies to: "reply_to", or an exporter's reference."""
+    reference = item.get("reference")
+    target = item.get("reply_to") or (
+        reference.get("messageId") if isinstance(reference, dict) else None
+    )
+    return str(target) if target else None
+
+
 def plain_message(path: Path, n: int, item) -> ChatMessage:
     """One object of a plain JSON list."""
     if not isinstance(item, dict):
         msg = f"{path}: message {n} is not an object; expected {SHAPES}"
         raise ChatExportError(msg)
     author = field(path, n, item, "author")
+    content = str(field(path, n, item, "content") or "")
     return ChatMessage(
         id=str(field(path, n, item, "id")),
         author=author_name(author),
-        content=str(field(path, n, item, "content") or ""),
+        content=content,
         timestamp=parse_time(path, n, field(path, n, item, "timestamp")),
         jump_url=item.get("jump_url"),
         is_bot=bool(item.get("is_bot") or (isinstance(author, dict) and author.get("isBot"))),
+        reply_to=replied_to(item),
+        mentions=mentioned(item, content),
     )
 
 
 def discord_export_messages(path: Path, data: dict) -> list[ChatMessage]:
-    """The user messages of a DiscordChatExporter export, with jump links; system ones skipped."""
+    """The messages of a DiscordChatExporter export, with jump links; joins, pins and other
+    messages no person wrote are kept, marked as system messages."""
     guild = str((data.get("guild") or {}).get("id") or "@me")
     channel = (data.get("channel") or {}).get("id")
     messages = []
     for n, item in enumerate(data["messages"], 1):
-        if isinstance(item, dict) and item.get("type", "Default") not in USER_MESSAGE_TYPES:
-            continue
         message = plain_message(path, n, item)
+        message.is_system = item.get("type", "Default") not in USER_MESSAGE_TYPES
         if channel:
             message.jump_url = JUMP_URL.format(
                 guild="@me" if guild == "0" else guild, channel=channel, message=message.id
             )
         messages.append(message)
-    log.info("chat export %s: kept %d of %d messages", path, len(messages), len(data["messages"]))
+    system = sum(m.is_system for m in messages)
+    log.info("chat export %s: %d messages, %d of them system messages", path, len(messages), system)
     return messages

@@ -1,170 +1,200 @@
-"""Channel summaries without Discord: topics found by clustering message embeddings.
+"""Channel summaries without Discord: conversations first, then topics made of whole ones.
 
-Message text is only held in memory for the length of a call; nothing here stores or logs it.
+The messages are separated into conversations (bot.summaries.conversations); conversations
+that talk about the same thing are grouped into topics, never split; each topic gets a title
+and a recap (bot.summaries.recap). Message text is only held in memory for the length of a
+call; nothing here stores or logs it.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import silhouette_score
-from threadpoolctl import threadpool_limits
+
+from bot.summaries.conversations import Disentangler, LinkModel
+from bot.summaries.messages import ChatMessage, is_usable, usable_messages
+from bot.summaries.recap import RecapLine, quote, recap_lines
+from ingest.text.words import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    from ingest.embed import Embedder
 
 log = logging.getLogger(__name__)
 
 MIN_MESSAGES = 5
-MIN_TOPIC_SIZE = 3
-MIN_CONTENT_WORDS = 3
-KEY_MESSAGES = 3
-EMBED_BUDGET = 300
-CONTEXT_WINDOW = 15
-CONTEXT_NEIGHBOURS = 3
-QUOTE_CHARS = 160
-_WORD = re.compile(r"[a-z][a-z']+")
+MIN_TOPIC_SIZE = 3  # messages from people a topic needs
+MAX_TOPICS = 10
+SAME_TOPIC = 0.4  # similarity above which two conversations are one topic
+TITLE_WORDS = 3
+CORE_SHARE = 0.5  # of a topic's messages, those most about it open and answer its recap
+_WORD = re.compile(r"[^\W\d_][\w'’-]*\w")
 _CHAT_WORDS = frozenset(  # chat filler that says nothing about a topic
-    "lol lmao yeah yes yep nah okay ok just like really actually honestly literally "  # noqa: SIM905
+    "lol lmao haha yeah yes yep nah okay ok just like really actually honestly literally "  # noqa: SIM905
     "gonna wanna got get thing things think know said says say way pretty kind sure "
-    "don't it's that's i'm can't didn't doesn't isn't they're we're you're he's she's "
-    "there's what's let's i've i'll i'd".split()
+    "anyone someone everyone btw tbh imo idk thanks thank morning evening hey hi "
+    "good great nice cool wait right probably maybe still also though".split()
 )
-STOP_WORDS = ENGLISH_STOP_WORDS | _CHAT_WORDS
-
-
-@dataclass
-class ChatMessage:
-    """One chat message, as the summarizer sees it."""
-
-    id: str
-    author: str
-    content: str
-    timestamp: datetime
-    jump_url: str | None = None
-    is_bot: bool = False
 
 
 @dataclass
 class TopicSummary:
-    """One topic: its bullet, who took part (most messages first) and its key messages."""
+    """One topic: its title, its recap, who took part (most messages first) and its messages."""
 
-    bullet: str
+    title: str
+    recap: list[RecapLine]
     participants: list[str]
-    key_messages: list[ChatMessage]
+    messages: list[ChatMessage] = field(default_factory=list)
+    conversations: int = 1
+
+    @property
+    def key_messages(self) -> list[ChatMessage]:
+        """The messages the recap draws on, each once, in the order it cites them."""
+        seen: dict[str, ChatMessage] = {}
+        for line in self.recap:
+            for message in line.sources:
+                seen.setdefault(message.id, message)
+        return list(seen.values())
 
 
 @dataclass
 class ChannelSummary:
-    """The topics of a stretch of channel history, largest first, and its overall figures."""
+    """The topics of a stretch of channel history, largest first, and its overall figures.
+
+    `conversations` holds every message read, each in exactly one conversation (bots and
+    commands alone), as lists of message ids by first message.
+    """
 
     topics: list[TopicSummary]
     message_count: int
     participants: int
     first: datetime
     last: datetime
+    conversations: list[list[str]] = field(default_factory=list)
 
 
-def is_command(text: str) -> bool:
-    """True for slash or bang commands ("/summarize", "!remind")."""
-    return text.lstrip().startswith(("/", "!"))
+def words_of(text: str, names: frozenset[str]) -> list[str]:
+    """The stems of the words of text that can name a topic (no stop words, filler or names)."""
+    found = (w.replace("’", "'") for w in _WORD.findall(text.lower()))
+    return [
+        stem(w)
+        for w in found
+        if len(w) > 2
+        and "'" not in w
+        and w not in STOPWORDS
+        and w not in _CHAT_WORDS
+        and w not in names
+    ]
 
 
-def usable_messages(messages: list[ChatMessage]) -> list[ChatMessage]:
-    """Messages written by people: no bots, no commands, no empty text."""
-    return [m for m in messages if not m.is_bot and m.content.strip() and not is_command(m.content)]
+def name_words(messages: list[ChatMessage]) -> frozenset[str]:
+    """Every author's name and the parts of it, lower-cased: names do not make a topic."""
+    names = set()
+    for m in messages:
+        name = m.author.lower()
+        names.add(name)
+        names.update(part for part in re.split(r"[^a-z0-9]+", name) if part)
+        names.update(mention.lower() for mention in m.mentions)
+    return frozenset(names)
 
 
-def content_words(text: str) -> list[str]:
-    """Lower-cased words of text that carry meaning (no stop words or chat filler)."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+def keyword_counts(groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(groups, terms) stem counts of each group, and the terms' inverse document frequency
+    over the groups."""
+    vocab: dict[str, int] = {}
+    for stems in groups:
+        for term in stems:
+            vocab.setdefault(term, len(vocab))
+    counts = np.zeros((len(groups), max(len(vocab), 1)), np.float32)
+    for row, stems in enumerate(groups):
+        for term in stems:
+            counts[row, vocab[term]] += 1
+    df = (counts > 0).sum(0)
+    return counts, np.log((1 + len(groups)) / (1 + df)) + 1
 
 
-def index_terms(text: str) -> list[str]:
-    """Terms for the keyword index: content words, else any words, else the text itself."""
-    return content_words(text) or _WORD.findall(text.lower()) or [text.strip()]
+def keyword_rows(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Unit TF-IDF rows (log-scaled counts) of stem counts."""
+    rows = np.log1p(counts) * idf
+    return rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), 1e-9)
 
 
-def topical_messages(messages: list[ChatMessage]) -> list[ChatMessage]:
-    """Messages long enough to say what they are about ("lol" and "morning all" are not);
-    all of messages when fewer than MIN_MESSAGES are."""
-    topical = [m for m in messages if len(content_words(m.content)) >= MIN_CONTENT_WORDS]
-    return topical if len(topical) >= MIN_MESSAGES else messages
+def unit(v: np.ndarray) -> np.ndarray:
+    """v scaled to unit length (zero stays zero)."""
+    norm = np.linalg.norm(v)
+    return v / norm if norm else v
 
 
-def spread_sample(count: int, budget: int) -> np.ndarray:
-    """At most budget indices of range(count), evenly spread so every stretch of time is seen."""
-    if count <= budget:
-        return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, budget).round().astype(int))
+def group_conversations(
+    conversations: list[list[int]], vectors: np.ndarray, stems: list[list[str]]
+) -> list[list[int]]:
+    """Conversations (lists of message indices) that talk about the same thing, together.
 
-
-def in_context(vectors: np.ndarray) -> np.ndarray:
-    """Each unit vector plus the mean of its most similar neighbours among the messages
-    CONTEXT_WINDOW either side, renormalised: messages of one thread lend each other their topic."""
-    count = min(CONTEXT_NEIGHBOURS, len(vectors) - 1)
-    if count < 1:
-        return vectors
-    sims = vectors @ vectors.T
-    offsets = np.abs(np.subtract.outer(np.arange(len(vectors)), np.arange(len(vectors))))
-    sims[(offsets > CONTEXT_WINDOW) | (offsets == 0)] = -np.inf
-    nearest = np.argsort(-sims, axis=1)[:, :count]
-    mixed = vectors + vectors[nearest].mean(axis=1)
-    return mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
-
-
-def choose_clusters(vectors: np.ndarray, max_topics: int) -> np.ndarray:
-    """K-means labels for unit vectors, with k in 2..max_topics chosen by cosine silhouette."""
-    top_k = min(max_topics, len(vectors) // MIN_TOPIC_SIZE)
-    if top_k < 2:
-        return np.zeros(len(vectors), dtype=int)
-    best, best_score = None, -1.0
-    with threadpool_limits(limits=1):  # OpenMP threads spin badly on a busy CPU
-        for k in range(2, top_k + 1):
-            labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors)
-            score = silhouette_score(vectors, labels, metric="cosine")
-            log.debug("k=%d silhouette %.4f", k, score)
-            if score > best_score:
-                best, best_score = labels, score
-    return best
-
-
-def assign_rest(tfidf, labels: np.ndarray, sampled: np.ndarray) -> np.ndarray:
-    """Labels for every row of tfidf: sampled rows keep theirs, the rest join the nearest
-    cluster by keyword overlap, or -1 when they share no keyword with any cluster."""
-    full = np.full(tfidf.shape[0], -1)
-    full[sampled] = labels
-    rest = np.setdiff1d(np.arange(tfidf.shape[0]), sampled)
-    if not len(rest):
-        return full
-    clusters = np.unique(labels)
-    centroids = np.vstack([np.asarray(tfidf[sampled[labels == c]].mean(axis=0)) for c in clusters])
-    sims = np.asarray(tfidf[rest] @ centroids.T)
-    best = sims.argmax(axis=1)
-    full[rest] = np.where(sims.max(axis=1) > 0, clusters[best], -1)
-    return full
-
-
-def nearest_to_centroid(vectors: np.ndarray, count: int) -> np.ndarray:
-    """Indices of the count rows nearest (by cosine) the mean direction of vectors."""
-    centroid = vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    return np.argsort(-(vectors @ centroid), kind="stable")[:count]
-
-
-def key_terms(tfidf, members: np.ndarray, terms: np.ndarray, count: int = 3) -> list[str]:
-    """Words that set a cluster apart (mean TF-IDF weight above the channel's), one per stem."""
-    lift = np.asarray(tfidf[members].mean(axis=0) - tfidf.mean(axis=0)).ravel()
-    chosen: dict[str, str] = {}
-    for i in np.argsort(-lift, kind="stable"):
-        if lift[i] <= 0 or len(chosen) == count:
+    Similarity is the mean of the cosine of two groups' MiniLM centroids and of their keywords'
+    TF-IDF cosine; the closest two groups join while it is at least SAME_TOPIC, a group's
+    centroid and keywords then being those of all its messages.
+    """
+    groups = [list(c) for c in conversations]
+    counts, idf = keyword_counts([[s for i in c for s in stems[i]] for c in groups])
+    centroids = np.stack([unit(vectors[c].sum(0)) for c in groups]) if groups else vectors[:0]
+    keywords = keyword_rows(counts, idf)
+    sim = 0.5 * (centroids @ centroids.T) + 0.5 * (keywords @ keywords.T)
+    np.fill_diagonal(sim, -np.inf)
+    alive = np.ones(len(groups), bool)
+    while alive.sum() > 1:
+        a, b = sorted(np.unravel_index(int(np.argmax(sim)), sim.shape))
+        if sim[a, b] < SAME_TOPIC:
             break
-        chosen.setdefault(str(terms[i]).removesuffix("s"), str(terms[i]))
-    return list(chosen.values())
+        groups[a] = sorted(groups[a] + groups[b])
+        counts[a] += counts[b]
+        centroids[a] = unit(vectors[groups[a]].sum(0))
+        keywords[a] = keyword_rows(counts[a], idf)
+        alive[b] = False
+        sim[b, :] = sim[:, b] = -np.inf
+        row = 0.5 * (centroids @ centroids[a]) + 0.5 * (keywords @ keywords[a])
+        row[~alive] = -np.inf
+        row[a] = -np.inf
+        sim[a, :] = sim[:, a] = row
+    return [g for g, keep in zip(groups, alive, strict=True) if keep]
+
+
+def core_of(members: list[int], vectors: np.ndarray, share: float = CORE_SHARE) -> set[int]:
+    """The members closest to the topic's MiniLM centroid: the share of it most about it."""
+    centroid = unit(vectors[members].sum(0))
+    closeness = vectors[members] @ centroid
+    keep = max(MIN_TOPIC_SIZE, math.ceil(share * len(members)))
+    return {members[k] for k in np.argsort(-closeness, kind="stable")[:keep]}
+
+
+def title_terms(
+    members: list[int], stems: list[list[str]], texts: list[str], count: int = TITLE_WORDS
+) -> list[str]:
+    """The words that set a topic apart from the rest of the channel, as written, most telling
+    first: frequent in the topic, rarer elsewhere."""
+    inside = Counter(s for i in members for s in set(stems[i]))
+    everywhere = Counter(s for row in stems for s in set(row))
+    total, size = len(stems), len(members)
+    scored = {
+        term: n / size * math.log((1 + total) / (1 + everywhere[term] - n + 1))
+        for term, n in inside.items()
+        if n >= 2 or size < 4
+    }
+    best = sorted(scored, key=lambda t: (-scored[t], t))[:count]
+    return [surface_form(term, [texts[i] for i in members]) for term in best]
+
+
+def surface_form(term: str, texts: list[str]) -> str:
+    """The most common way the texts write a stem."""
+    forms = Counter(
+        w for text in texts for w in _WORD.findall(text.lower()) if stem(w) == term and len(w) > 2
+    )
+    return forms.most_common(1)[0][0] if forms else term
 
 
 def rank_participants(messages: list[ChatMessage]) -> list[str]:
@@ -172,86 +202,73 @@ def rank_participants(messages: list[ChatMessage]) -> list[str]:
     return [author for author, _ in Counter(m.author for m in messages).most_common()]
 
 
-def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    """text on one line, cut at a word boundary to at most limit characters."""
-    line = " ".join(text.split())
-    if len(line) <= limit:
-        return line
-    return line[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def extractive_bullet(terms: list[str], representative: ChatMessage) -> str:
-    """The topic's key terms, then its most representative message: "Fare, route: ..."."""
-    label = ", ".join(terms).capitalize()
-    line = quote(representative.content)
-    return f"{label}: {line}" if label else line
-
-
-def describe_topic(
-    messages: list[ChatMessage], members: np.ndarray, keys: np.ndarray, terms: list[str]
-) -> TopicSummary:
-    """The topic made of messages[members], shown by messages[keys] and its key terms."""
-    key_messages = [messages[i] for i in keys]
-    return TopicSummary(
-        bullet=extractive_bullet(terms, key_messages[0]),
-        participants=rank_participants([messages[i] for i in members]),
-        key_messages=key_messages,
-    )
-
-
 class ChannelSummarizer:
-    """Groups a channel's messages into topics and describes each from its own messages.
+    """Separates a channel's messages into conversations and recaps the topics they form."""
 
-    At most embed_budget messages are embedded, spread evenly over time; the others join the
-    topic they share most keywords with, so long histories stay within seconds on a CPU.
-    """
-
-    def __init__(self, embedder, max_topics: int = 6, embed_budget: int = EMBED_BUDGET) -> None:
-        self.embedder = embedder
+    def __init__(
+        self, embedder: Embedder, max_topics: int = MAX_TOPICS, links: LinkModel | None = None
+    ) -> None:
+        self.disentangler = Disentangler(embedder, links)
         self.max_topics = max_topics
-        self.embed_budget = embed_budget
 
     def summarize(self, messages: list[ChatMessage]) -> ChannelSummary:
         """Topics of messages, largest first; ValueError when fewer than 5 are usable."""
-        usable = sorted(usable_messages(messages), key=lambda m: m.timestamp)
+        ordered = sorted(messages, key=lambda m: m.timestamp)
+        usable = usable_messages(ordered)
         if len(usable) < MIN_MESSAGES:
             msg = (
                 f"need at least {MIN_MESSAGES} messages written by people to summarize; "
                 f"found {len(usable)} (bot messages and commands are skipped)"
             )
             raise ValueError(msg)
-        topics = self._topics(topical_messages(usable))
+        threads = self.disentangler.threads(ordered)
+        conversations = threads.conversations
+        topics = self._topics(ordered, threads.parents, threads.vectors, conversations)
+        log.info(
+            "summarize: %d messages, %d conversations, %d topics",
+            len(ordered),
+            len(conversations),
+            len(topics),
+        )
         return ChannelSummary(
             topics=topics,
             message_count=len(usable),
             participants=len({m.author for m in usable}),
             first=usable[0].timestamp,
             last=usable[-1].timestamp,
+            conversations=[[ordered[i].id for i in c] for c in conversations],
         )
 
-    def _topics(self, topical: list[ChatMessage]) -> list[TopicSummary]:
-        """Cluster topical messages and describe each cluster big enough to be a topic."""
-        texts = [m.content for m in topical]
-        vectorizer = TfidfVectorizer(analyzer=index_terms)
-        tfidf = vectorizer.fit_transform(texts)
-        sampled = spread_sample(len(topical), self.embed_budget)
-        vectors = np.asarray(self.embedder.encode([texts[i] for i in sampled]))
-        labels = choose_clusters(in_context(vectors), self.max_topics)
-        full = assign_rest(tfidf, labels, sampled)
-        log.info("summarize: %d topical messages, %d embedded", len(topical), len(sampled))
-        terms = vectorizer.get_feature_names_out()
-        found = []
-        for cluster in np.unique(labels):
-            members = np.flatnonzero(full == cluster)
-            if len(members) < MIN_TOPIC_SIZE:
-                continue
-            keys = sampled[labels == cluster][
-                nearest_to_centroid(vectors[labels == cluster], KEY_MESSAGES)
-            ]
-            topic = describe_topic(topical, members, keys, key_terms(tfidf, members, terms))
-            found.append((len(members), topic))
-        found.sort(key=lambda pair: -pair[0])
-        return [topic for _, topic in found]
+    def _topics(
+        self,
+        ordered: list[ChatMessage],
+        parents: list[int],
+        vectors: np.ndarray,
+        conversations: list[list[int]],
+    ) -> list[TopicSummary]:
+        """Group the conversations into topics and describe each big enough to be one."""
+        names = name_words(ordered)
+        stems = [words_of(m.content, names) if is_usable(m) else [] for m in ordered]
+        human = [[i for i in c if is_usable(ordered[i])] for c in conversations]
+        human = [c for c in human if c]
+        groups = group_conversations(human, vectors, stems)
+        kept = [g for g in groups if len(g) >= MIN_TOPIC_SIZE]
+        kept.sort(key=lambda g: (-len(g), g[0]))
+        texts = [m.content for m in ordered]
+        topics = []
+        for members in kept[: self.max_topics]:
+            messages = [ordered[i] for i in members]
+            terms = title_terms(members, stems, texts)
+            topics.append(
+                TopicSummary(
+                    title=", ".join(terms).capitalize() or quote(messages[0].content, 60),
+                    recap=recap_lines(ordered, parents, members, core_of(members, vectors)),
+                    participants=rank_participants(messages),
+                    messages=messages,
+                    conversations=sum(1 for c in human if c[0] in set(members)),
+                )
+            )
+        return topics
 
 
 def message_ref(message: ChatMessage) -> str:
@@ -260,60 +277,103 @@ def message_ref(message: ChatMessage) -> str:
 
 
 def format_summary(summary: ChannelSummary) -> str:
-    """The summary for the terminal: one bullet per topic, its people and key messages."""
+    """The summary for the terminal: per topic its title, recap, people and sources."""
     span = f"{summary.first:%Y-%m-%d %H:%M} to {summary.last:%Y-%m-%d %H:%M}"
     lines = [
         f"{summary.message_count} messages from {summary.participants} people, {span}; "
-        f"{len(summary.topics)} topics:"
+        f"{len(summary.conversations)} conversations, {len(summary.topics)} topics:"
     ]
     for topic in summary.topics:
-        lines.append(f"• {topic.bullet}")
+        lines.append(f"• {topic.title}")
+        for line in topic.recap:
+            lines.append(f"  {line.text}")
+            lines.extend(f"    - {message_ref(m)} ({m.author})" for m in line.sources)
         lines.append(f"  people: {', '.join(topic.participants)}")
-        lines.extend(f"  - {message_ref(m)} ({m.author})" for m in topic.key_messages)
     return "\n".join(lines)
 
 
+def summary_json(summary: ChannelSummary) -> dict:
+    """The summary as one JSON object: its figures, topics and every conversation found."""
+    return {
+        "messages": summary.message_count,
+        "participants": summary.participants,
+        "first": summary.first.isoformat(),
+        "last": summary.last.isoformat(),
+        "topics": [
+            {
+                "title": topic.title,
+                "recap": [
+                    {"text": line.text, "messages": [m.id for m in line.sources]}
+                    for line in topic.recap
+                ],
+                "people": topic.participants,
+                "messages": [m.id for m in topic.messages],
+            }
+            for topic in summary.topics
+        ],
+        "conversations": summary.conversations,
+    }
+
+
 _LLM_PROMPT = (
-    "Summarize this chat discussion in one short bullet point (at most 30 words). "
-    "You may cite a message by its id in square brackets. Reply with the bullet only.\n\n{chat}"
+    "Here is one conversation from a chat channel, one message a line as [id] name: text.\n"
+    "In one or two short lines (at most 50 words in all), say who asked or proposed what, what "
+    "answer or decision came, and whether a question was left open. Name people as the chat "
+    "names them, without @. Cite the messages you draw on by their id in square brackets. "
+    "Reply with the lines only.\n\n{chat}"
 )
-_REF = re.compile(r"https?://\S*discord(?:app)?\.com/channels/\S+|\b\d{15,22}\b")
+_LLM_MESSAGES = 40
+_REF = re.compile(r"https?://\S*discord(?:app)?\.com/channels/\S+|\b\d{15,22}\b|\[([^\]\s]+)\]")
 
 
-def strip_unknown_refs(text: str, topic: TopicSummary) -> str:
-    """text without any jump link or message id that is not one of the topic's key messages."""
-    known = {ref for m in topic.key_messages for ref in (m.id, m.jump_url) if ref}
+def strip_unknown_refs(text: str, topic: TopicSummary) -> tuple[str, list[ChatMessage]]:
+    """text without any jump link or message id that is not one of the topic's messages; and
+    the topic's messages it cites, in order."""
+    known = {ref: m for m in topic.messages for ref in (m.id, m.jump_url) if ref}
+    cited: dict[str, ChatMessage] = {}
 
     def check(match: re.Match) -> str:
-        ref = match.group(0).rstrip(").,>]")
+        ref = (match.group(1) or match.group(0)).rstrip(").,;:!?>]")
         if ref in known:
+            cited.setdefault(known[ref].id, known[ref])
             return match.group(0)
-        log.warning("llm bullet cited a message outside its topic; dropped the reference")
+        if match.group(1) and not any(ch.isdigit() for ch in match.group(1)):
+            return match.group(0)  # a bracketed word, not a reference
+        log.warning("llm recap cited a message outside its topic; dropped the reference")
         return ""
 
     cleaned = _REF.sub(check, text)
-    return " ".join(re.sub(r"\[\s*\]|\(\s*\)", "", cleaned).split())
+    return " ".join(re.sub(r"\[\s*\]|\(\s*\)", "", cleaned).split()), list(cited.values())
 
 
-def llm_bullet(topic: TopicSummary, chat_model) -> str:
-    """The chat model's bullet for a topic, with invented links removed."""
-    chat = "\n".join(f"[{m.id}] {m.author}: {quote(m.content, 300)}" for m in topic.key_messages)
+def llm_recap(topic: TopicSummary, chat_model) -> list[RecapLine]:
+    """The chat model's recap of a topic, with invented links removed; its sources are the
+    messages it cites, else those of the offline recap."""
+    shown = topic.messages[:_LLM_MESSAGES]
+    chat = "\n".join(f"[{m.id}] {m.author}: {quote(m.content, 300)}" for m in shown)
     reply = chat_model.invoke(_LLM_PROMPT.format(chat=chat))
-    text = strip_unknown_refs(str(reply.content).strip().lstrip("-•* "), topic)
-    if not text:
-        msg = "empty bullet"
+    text = str(reply.content).strip()
+    lines = []
+    for raw in text.splitlines()[:2]:
+        line, cited = strip_unknown_refs(raw.strip().lstrip("-•* "), topic)
+        if line:
+            lines.append(RecapLine(line, cited))
+    if not lines:
+        msg = "empty recap"
         raise ValueError(msg)
-    return text
+    if not any(line.sources for line in lines):
+        lines[0] = replace(lines[0], sources=topic.key_messages)
+    return lines
 
 
-def llm_bullets(summary: ChannelSummary, chat_model) -> ChannelSummary:
-    """summary with bullets written by a LangChain chat model; extractive ones on any failure."""
+def llm_recaps(summary: ChannelSummary, chat_model) -> ChannelSummary:
+    """summary with recaps written by a LangChain chat model; offline ones on any failure."""
     topics = []
     for topic in summary.topics:
         try:
-            bullet = llm_bullet(topic, chat_model)
-        except Exception as exc:  # any backend failure keeps the extractive bullet
-            log.warning("llm bullet failed (%s); keeping the extractive one", exc)
-            bullet = topic.bullet
-        topics.append(replace(topic, bullet=bullet))
+            recap = llm_recap(topic, chat_model)
+        except Exception as exc:  # any backend failure keeps the offline recap
+            log.warning("llm recap failed (%s); keeping the offline one", exc)
+            recap = topic.recap
+        topics.append(replace(topic, recap=recap))
     return replace(summary, topics=topics)

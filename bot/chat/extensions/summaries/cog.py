@@ -21,14 +21,8 @@ from langchain_core.messages import AIMessage, HumanMessage
 from bot.chat.errors import InputError
 from bot.chat.extensions.summaries.embeds import summary_embed
 from bot.chat.format import NO_MENTIONS, trim
-from bot.summaries.summarize import (
-    MIN_MESSAGES,
-    ChannelSummarizer,
-    ChannelSummary,
-    ChatMessage,
-    llm_bullets,
-    usable_messages,
-)
+from bot.summaries.messages import ChatMessage, usable_messages
+from bot.summaries.summarize import MIN_MESSAGES, ChannelSummarizer, ChannelSummary, llm_recaps
 
 if TYPE_CHECKING:
     from bot.chat.bot import NewsBot
@@ -130,7 +124,10 @@ def place(channel: Summarizable) -> str:
 
 
 def chat_message(message: discord.Message) -> ChatMessage:
-    """The summarizer's view of a message: display name, mentions spelled out as names."""
+    """The summarizer's view of a message: people by display name, in the text (mentions
+    spelled out as @names), in its mentions and as its author alike; the message it replies to.
+    """
+    reference = message.reference
     return ChatMessage(
         id=str(message.id),
         author=message.author.display_name,
@@ -138,11 +135,13 @@ def chat_message(message: discord.Message) -> ChatMessage:
         timestamp=message.created_at,
         jump_url=message.jump_url,
         is_bot=message.author.bot or message.webhook_id is not None,
+        reply_to=str(reference.message_id) if reference and reference.message_id else None,
+        mentions=tuple(user.display_name for user in message.mentions),
     )
 
 
 class AnswererChat:
-    """The LLM answerer's chat model as `llm_bullets` calls it (`invoke(prompt).content`),
+    """The LLM answerer's chat model as `llm_recaps` calls it (`invoke(prompt).content`),
     within the answerer's time limit and turn-taking (one call at a time for llama.cpp)."""
 
     def __init__(self, answerer: LLMAnswerer) -> None:
@@ -163,6 +162,7 @@ class SummariesCog(commands.Cog):
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
+        self.summarizer = ChannelSummarizer(bot.desk.index.embedder)
         self.from_here = app_commands.ContextMenu(
             name="Summarize from here", callback=self.summarize_from_here
         )
@@ -238,17 +238,17 @@ class SummariesCog(commands.Cog):
         )
 
     def summarize_chat(self, chat: list[ChatMessage]) -> tuple[ChannelSummary, bool]:
-        """(the summary, whether a language model wrote its topic lines); runs in a thread."""
+        """(the summary, whether a language model wrote its recaps); runs in a thread."""
         try:
-            summary = ChannelSummarizer(self.bot.desk.index.embedder).summarize(chat)
+            summary = self.summarizer.summarize(chat)
         except ValueError as exc:  # too few usable messages
             raise InputError(too_few(len(usable_messages(chat)))) from exc
         answerer = self.bot.desk.llm_answerer
         if answerer is None or not summary.topics:
             return summary, False
-        written = llm_bullets(summary, AnswererChat(answerer))
+        written = llm_recaps(summary, AnswererChat(answerer))
         pairs = zip(summary.topics, written.topics, strict=True)
-        return written, any(before.bullet != after.bullet for before, after in pairs)
+        return written, any(before.recap != after.recap for before, after in pairs)
 
 
 async def read_history(

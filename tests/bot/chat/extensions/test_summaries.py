@@ -1,5 +1,6 @@
 """End to end: /summarize and "Summarize from here" over channel history read through the
-loopback Discord's REST routes, with the real embedding model; and `since` parsing."""
+loopback Discord's REST routes, with replies and mentions between its messages, the real
+embedding model and the bundled link weights; and `since` parsing."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from bot.chat.extensions.summaries.cog import MEMBER_CANNOT_READ, parse_since
 from bot.chat.extensions.summaries.embeds import LLM_NOTE, summary_embed
 from bot.qa.llm import LLMAnswerer
 from bot.qa.service import NewsDesk
-from bot.summaries.summarize import ChannelSummary, ChatMessage, TopicSummary
+from bot.summaries.messages import ChatMessage
+from bot.summaries.recap import RecapLine
+from bot.summaries.summarize import ChannelSummary, TopicSummary
 from tests.bot.chat.helpers import DEFERRED, EPHEMERAL, StartBot, allowed_mentions, private_reply
 from tests.fake_discord import FakeDiscord, Perm
 from tests.fake_discord.state import Channel, Member
@@ -106,10 +109,26 @@ def interleaved() -> list[tuple[str, str, str]]:
     return rows
 
 
+def reply_fields(target: dict[str, Any]) -> dict[str, Any]:
+    """The fields that make a message a Discord reply to target."""
+    return {
+        "type": 19,
+        "referenced_message": target,
+        "message_reference": {
+            "type": 0,
+            "message_id": target["id"],
+            "channel_id": target["channel_id"],
+        },
+    }
+
+
 @pytest.fixture
 def room(fake_discord: FakeDiscord) -> Room:
     """#general holds 36 messages on three topics from five people, two bot messages, two
-    commands and a mention (two minutes apart, ending 41 minutes ago); a thread holds six."""
+    commands and a mention (two minutes apart, ending 41 minutes ago); a thread holds six.
+
+    The topics take turns in blocks of four, as in a busy channel; each message replies to the
+    previous one of its topic, but for the first of each topic and the mention."""
     world = fake_discord.world
     people: dict[str, Member] = {"reader": world.member}
     for name in ("alice", "bob", "carol", "dan"):
@@ -122,6 +141,7 @@ def room(fake_discord: FakeDiscord) -> Room:
         12: (people["carol"], "!remind me to sign the tram fare petition"),
     }
     room = Room()
+    latest: dict[str, dict[str, Any]] = {}  # topic -> its latest message
     start = datetime.now(UTC) - timedelta(minutes=121)
     mention = f"{people['alice'].mention} did you sign the tram fare petition yet"
     rows.insert(20, ("trams", "carol", mention))
@@ -133,8 +153,12 @@ def room(fake_discord: FakeDiscord) -> Room:
             room.excluded.add(message["id"])
         else:
             topic, author, text = rows.pop(0)
-            message = fake_discord.add_past_message(world.general, people[author], text, at=at)
+            reply = {} if text == mention or topic not in latest else reply_fields(latest[topic])
+            message = fake_discord.add_past_message(
+                world.general, people[author], text, at=at, **reply
+            )
             room.topic_of[message["id"]] = topic
+            latest[topic] = message
         room.at[message["id"]] = at
         room.ordered.append(message)
     room.thread = fake_discord.add_thread(world.general, "Ferry timetable", owner=people["alice"])
@@ -162,7 +186,8 @@ def people(embed: dict[str, Any]) -> set[str]:
     """The display names listed as taking part, over all topics."""
     names = set()
     for f in embed["fields"]:
-        line = f["value"].split("\n")[0].removeprefix("**People:** ")
+        (line,) = [p for p in f["value"].split("\n") if p.startswith("**People:** ")]
+        line = line.removeprefix("**People:** ")
         names.update(n.strip() for n in re.split(r",| and \d+ more", line) if n.strip())
     return names
 
@@ -211,8 +236,9 @@ def test_since_refuses_the_future():
 
 
 async def test_summarize_a_channel(fake_discord: FakeDiscord, summarybot, room: Room):
-    """/summarize reads #general's history and posts its three topics, with the people of each
-    by display name and jump links to real human messages of that topic in #general only."""
+    """/summarize reads #general's history, follows its replies and mention into three
+    conversations, and posts one topic for each: a recap naming people by display name, with
+    jump links to real human messages of that topic in #general only."""
     world = fake_discord.world
     handle = fake_discord.slash("summarize", {})
     message = await handle.message(timeout=30)
@@ -222,6 +248,7 @@ async def test_summarize_a_channel(fake_discord: FakeDiscord, summarybot, room: 
     (embed,) = message["embeds"]
     assert embed["title"] == "Summary of #general"
     assert embed["description"].startswith("**37** messages from **5** people")
+    assert len(embed["fields"]) == 3
     found = links(embed)
     assert found, embed
     assert {(g, c) for g, c, _ in found} == {(world.guild.id, world.general.id)}
@@ -233,8 +260,12 @@ async def test_summarize_a_channel(fake_discord: FakeDiscord, summarybot, room: 
         topic = topics.pop()
         assert any(word in f["name"].lower() for word in KEYWORDS[topic]), f["name"]
         topics_linked.append(topic)
-    assert set(topics_linked) == set(TOPICS)
+    assert sorted(topics_linked) == sorted(TOPICS)
     assert people(embed) == {"Alice", "Bob", "Carol", "Dan", "Reader"}
+    recaps = [f["value"].split("\n")[0] for f in embed["fields"]]
+    assert all(
+        re.match(r"(Alice|Bob|Carol|Dan|Reader) (asked|proposed|said): “", r) for r in recaps
+    )
     assert "<@" not in str(embed)
     assert history_reads(fake_discord, world.general)
 
@@ -311,6 +342,8 @@ async def test_summarize_from_here(fake_discord: FakeDiscord, summarybot, room: 
     assert embed["description"].startswith(f"**{len(after)}** messages")
     found = links(embed)
     assert found and all(int(m) >= int(target["id"]) for _, _, m in found)
+    for f in embed["fields"]:
+        assert len({room.topic_of[m] for _, _, m in JUMP.findall(f["value"])}) == 1, f
 
 
 async def test_refused_when_the_member_cannot_read(
@@ -369,10 +402,10 @@ async def test_too_few_messages(fake_discord: FakeDiscord, start_bot: StartBot, 
     assert "bot messages and commands are skipped" in reply
 
 
-async def test_llm_writes_the_topic_lines(
+async def test_llm_writes_the_recaps(
     fake_discord: FakeDiscord, start_bot: StartBot, room: Room, desk: NewsDesk
 ):
-    """With an LLM configured it writes the topic lines; a link or message id it invents is
+    """With an LLM configured it writes the recap lines; a link or message id it invents is
     dropped, and the only links are to real messages of the channel."""
     invented = "[123456789012345678] about the tram fare row https://discord.com/channels/1/2/3"
     model = FakeListChatModel(responses=[f"- Riders argue {invented}"])
@@ -381,10 +414,8 @@ async def test_llm_writes_the_topic_lines(
 
     (embed,) = (await fake_discord.slash("summarize", {}).message(timeout=30))["embeds"]
 
-    names = [f["name"] for f in embed["fields"]]
-    assert names and all(
-        name.endswith(". Riders argue about the tram fare row") for name in names
-    ), names
+    recaps = [f["value"].split("\n")[0] for f in embed["fields"]]
+    assert recaps and all(r.startswith("Riders argue about the tram fare row (") for r in recaps)
     assert LLM_NOTE in embed["footer"]["text"]
     assert "123456789012345678" not in str(embed) and "/channels/1/2/3" not in str(embed)
     found = links(embed)
@@ -392,21 +423,25 @@ async def test_llm_writes_the_topic_lines(
 
 
 def test_summary_embed_fits_and_links_only_what_was_read():
-    """However long the topics, the summary fits one embed, and a key message that was not read
-    from the channel is not linked."""
+    """However long the topics, the summary fits one embed, a recap pings nobody, and a message
+    that was not read from the channel is not linked."""
     when = datetime(2025, 6, 10, 9, 0, tzinfo=UTC)
     read = {str(n): f"https://discord.com/channels/1/2/{n}" for n in range(0, 75, 2)}
-    topics = [
-        TopicSummary(
-            bullet="**Loud** @everyone " + "word " * 80,
-            participants=[f"person_{k}" for k in range(12)],
-            key_messages=[
-                ChatMessage(str(3 * t + k), f"[Mallory]({k})", "x", when, f"https://evil/{k}")
-                for k in range(3)
-            ],
+    topics = []
+    for t in range(25):
+        sources = [
+            ChatMessage(str(3 * t + k), f"[Mallory]({k})", "x", when, f"https://evil/{k}")
+            for k in range(3)
+        ]
+        line = RecapLine("**Loud** @everyone asked: " + "word " * 80, sources)
+        topics.append(
+            TopicSummary(
+                title="**Loud** @everyone " + "word " * 80,
+                recap=[line],
+                participants=[f"person_{k}" for k in range(12)],
+                messages=sources,
+            )
         )
-        for t in range(25)
-    ]
     summary = ChannelSummary(topics, 400, 12, when, when + timedelta(hours=1))
 
     embed = summary_embed(summary, "#general", read)
@@ -417,5 +452,5 @@ def test_summary_embed_fits_and_links_only_what_was_read():
     ]
     assert linked and set(linked) <= set(read.values())
     assert "https://evil" not in str(embed.to_dict())
-    assert all("@everyone" not in f.name for f in embed.fields)
+    assert all("@everyone" not in f.name + f.value for f in embed.fields)
     assert "and 4 more" in embed.fields[0].value
