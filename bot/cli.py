@@ -208,14 +208,19 @@ def cmd_run(args, settings: Settings) -> int:
 
 
 def cmd_summarize(args, settings: Settings) -> int:
-    """Summarize an exported chat: topics, who took part, and the key messages."""
+    """Summarize an exported chat: its conversations, and per topic a recap, who took part and
+    the messages the recap draws on."""
     from bot.summaries.chat_export import load_chat_export
-    from bot.summaries.summarize import ChannelSummarizer, format_summary
+    from bot.summaries.summarize import ChannelSummarizer, format_summary, summary_json
     from ingest.embed import Embedder
 
     messages = load_chat_export(args.file)
     summary = ChannelSummarizer(Embedder(settings.embedding_model)).summarize(messages)
-    print(format_summary(summary))
+    print(
+        json.dumps(summary_json(summary), ensure_ascii=False)
+        if args.json
+        else format_summary(summary)
+    )
     return 0
 
 
@@ -292,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summarize", help="summarize an exported chat (JSON)")
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--json", action="store_true", help="one JSON object: topics and every conversation"
+    )
     p.set_defaults(func=cmd_summarize)
 
     p = sub.add_parser("feedback", help="list the votes given to answers in Discord")
