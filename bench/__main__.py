@@ -23,6 +23,7 @@ SECTIONS = (
     "answer-features",
     "latency",
     "keyword",
+    "disentangle",
     "summaries",
     "load",
 )
@@ -63,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.keyword import bench_keyword
 
             bench_keyword(desk, queries)
+    if "disentangle" in only:
+        from bench.disentangle import bench_disentangle
+
+        bench_disentangle()
     if "summaries" in only:
         from bench.summaries import bench_summaries
 
