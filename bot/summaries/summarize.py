@@ -51,7 +51,6 @@ class TopicSummary:
     recap: list[RecapLine]
     participants: list[str]
     messages: list[ChatMessage] = field(default_factory=list)
-    conversations: int = 1
 
     @property
     def key_messages(self) -> list[ChatMessage]:
@@ -68,7 +67,8 @@ class ChannelSummary:
     """The topics of a stretch of channel history, largest first, and its overall figures.
 
     `conversations` holds every message read, each in exactly one conversation (bots and
-    commands alone), as lists of message ids by first message.
+    commands alone), as lists of message ids by first message; `people_conversations` counts
+    those with a message written by a person.
     """
 
     topics: list[TopicSummary]
@@ -77,6 +77,7 @@ class ChannelSummary:
     first: datetime
     last: datetime
     conversations: list[list[str]] = field(default_factory=list)
+    people_conversations: int = 0
 
 
 def words_of(text: str, names: frozenset[str]) -> list[str]:
@@ -237,6 +238,7 @@ class ChannelSummarizer:
             first=usable[0].timestamp,
             last=usable[-1].timestamp,
             conversations=[[ordered[i].id for i in c] for c in conversations],
+            people_conversations=sum(any(is_usable(ordered[i]) for i in c) for c in conversations),
         )
 
     def _topics(
@@ -265,7 +267,6 @@ class ChannelSummarizer:
                     recap=recap_lines(ordered, parents, members, core_of(members, vectors)),
                     participants=rank_participants(messages),
                     messages=messages,
-                    conversations=sum(1 for c in human if c[0] in set(members)),
                 )
             )
         return topics
@@ -281,7 +282,7 @@ def format_summary(summary: ChannelSummary) -> str:
     span = f"{summary.first:%Y-%m-%d %H:%M} to {summary.last:%Y-%m-%d %H:%M}"
     lines = [
         f"{summary.message_count} messages from {summary.participants} people, {span}; "
-        f"{len(summary.conversations)} conversations, {len(summary.topics)} topics:"
+        f"{summary.people_conversations} conversations, {len(summary.topics)} topics:"
     ]
     for topic in summary.topics:
         lines.append(f"• {topic.title}")

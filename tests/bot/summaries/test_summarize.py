@@ -112,6 +112,7 @@ def test_every_message_is_in_exactly_one_conversation(ops_summary):
     assert sorted(found) == sorted(m.id for m in messages)
     skipped = {m.id for m in messages if m not in usable_messages(messages)}
     assert skipped and all(len(c) == 1 for c in ops_summary.conversations if set(c) & skipped)
+    assert ops_summary.people_conversations == len(ops_summary.conversations) - len(skipped)
     conversation_of = {m: tuple(c) for c in ops_summary.conversations for m in c}
     for topic in ops_summary.topics:
         ids = {m.id for m in topic.messages}

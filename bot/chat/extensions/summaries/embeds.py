@@ -75,7 +75,7 @@ def summary_embed(
     span = f"{format_dt(summary.first, 'f')} to {format_dt(summary.last, 'f')}"
     head = (
         f"**{summary.message_count}** messages from **{summary.participants}** people, {span}: "
-        f"{len(summary.conversations)} conversations."
+        f"{summary.people_conversations} conversations."
     )
     if not summary.topics:
         head += "\nNo topic stands out: the conversations are too short to recap."

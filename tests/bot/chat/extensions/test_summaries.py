@@ -248,6 +248,7 @@ async def test_summarize_a_channel(fake_discord: FakeDiscord, summarybot, room: 
     (embed,) = message["embeds"]
     assert embed["title"] == "Summary of #general"
     assert embed["description"].startswith("**37** messages from **5** people")
+    assert embed["description"].endswith(": 3 conversations.")
     assert len(embed["fields"]) == 3
     found = links(embed)
     assert found, embed
