@@ -31,17 +31,21 @@ _FURNITURE = re.compile(
 _LOWERCASE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
+_CLOSING = ' "”’)]'  # what may follow a sentence's last stop
 
 
 def is_prose(sentence: str) -> bool:
     """Whether a sentence is running prose that may answer a question: long enough, a
-    statement (not a question), and none of the page's furniture."""
+    statement ended by a stop (not a question, a heading or an embedded post), and none of
+    the page's furniture."""
     words = sentence.split()
     if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
         return False
     if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
         return False
-    if sentence.rstrip(' "”’)').endswith("?") or len(_SEPARATORS.findall(sentence)) >= 2:
+    if not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
+        return False
+    if len(_SEPARATORS.findall(sentence)) >= 2:
         return False
     if sum(bool(_NUMBER.match(w)) for w in words) > MAX_NUMBER_SHARE * len(words):
         return False

@@ -18,10 +18,14 @@ from ingest.text.prose import is_prose
         "Josh Allen 25.4 22.1 19.8 18.0 Jalen Hurts 24.1 21.0 20.2",
         "What makes Connor Bedard's shot so special?",
         "Too short to say.",
+        "Canelo Alvarez vs. Jermell Charlo live updates, results, highlights",
+        "Michigan scandal winners and losers in the sign-stealing saga",
+        "Welcome, Emma! pic.twitter.com/WYn6Sg9RmX — U.S. Soccer (@USWNT) November 14, 2023",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
-    """Live-blog stamps, promos, captions, bylines, tables and questions are never answers."""
+    """Live-blog stamps, promos, captions, bylines, tables, questions, headings and embedded
+    posts are never answers."""
     assert not is_prose(text)
 
 
@@ -33,6 +37,8 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "The crowd of 61,204 was the largest for a cup final in a decade.",
         "A bill sponsored by two senators would require labels on AI images.",
         "Palo Alto Networks and Dig declined to comment for this story.",
+        '"We were a couple," she said of the summer they met.',
+        "The family said he had \"passed away peacefully\" on Monday night.\u201d",
     ],
 )
 def test_news_sentences_are_prose(text):
