@@ -3,7 +3,8 @@
 The keyword index stores Porter stems, so a question word is looked up by its stem; one the
 archive lacks ("gogle") is compared with the archive's stems that begin with the same two
 letters, and the nearest (at most MAX_EDITS edits, the most used on a tie) that the reader's
-archives hold replaces it, written as their articles write it ("Google"). A word found only in
+archives hold replaces it, written as their articles write it ("Google"); a capitalised word
+is mended only into one the articles write capitalised ("Gogle" is not "goal"). A word found only in
 another server's archive is neither mended nor offered.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -48,18 +50,19 @@ def correct(
     for word in dict.fromkeys(_WORD.findall(question)):
         if len(word) < MIN_LETTERS or word.lower() in STOPWORDS or keyword.has_term(stem(word)):
             continue
-        near = nearest(stem(word), keyword, scopes)
-        written = _written(near, keyword, word, scopes) if near else None
-        if written and not (word[0].isupper() and written.islower()):  # a name stays a name
-            corrections.append(Correction(word, written))
+        for near in nearest(stem(word), keyword, scopes):
+            written = _written(near, keyword, word, scopes)
+            if not (word[0].isupper() and written.islower()):  # a name stays a name
+                corrections.append(Correction(word, written))
+                break
     for c in corrections:
         question = re.sub(rf"\b{re.escape(c.asked)}\b", c.meant, question)
     return question, corrections
 
 
-def nearest(asked: str, keyword: KeywordIndex, scopes: Scopes = None) -> str | None:
-    """The stem nearest to one the archive lacks, of those the archives of scopes hold, or
-    None when none is close enough."""
+def nearest(asked: str, keyword: KeywordIndex, scopes: Scopes = None) -> Iterator[str]:
+    """The stems close enough to one the archive lacks, of those the archives of scopes hold,
+    nearest first (the most used on a tie)."""
     allowed = MAX_EDITS if len(asked) > SHORT else 1
     near = []
     for term, documents in keyword.terms_starting(asked[:2]):
@@ -69,8 +72,7 @@ def nearest(asked: str, keyword: KeywordIndex, scopes: Scopes = None) -> str | N
                 near.append((edits, -documents, term))
     for _, _, term in sorted(near):
         if keyword.mentions(fts_prefix(term), scopes):
-            return term
-    return None
+            yield term
 
 
 def distance(a: str, b: str) -> int:

@@ -1,6 +1,8 @@
 """Misspelt words mended from the archive's own vocabulary, on the demo archive's index."""
 
+from bot.compose import build_desk
 from bot.qa.spelling import Correction, correct, distance
+from tests.bot.chat.helpers import desk_settings
 
 
 def test_edits_count_swaps_as_one():
@@ -29,3 +31,28 @@ def test_words_the_archive_holds_or_nothing_near_are_left_alone(desk):
     question = "What did Putin say about Ukrane?"
     assert correct(question, keyword) == (question, [])
     assert correct("What did the central bank decide?", keyword)[1] == []
+
+
+def test_a_capitalised_word_is_mended_into_a_name_not_a_commoner_word(tmp_path):
+    """ "Gogle" is one edit from "goal", which the articles use more, and from "Google": a
+    name is read as the name."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    stories = {
+        "cup": "The striker scored a late goal. A second goal followed. The goal stood.",
+        "search": "Google said its search deal with Apple was lawful.",
+    }
+    for slug, text in stories.items():
+        (articles / f"{slug}.md").write_text(
+            f"---\ntitle: A {slug} story\noutlet: Daily Post\npublished: 2023-10-02\n"
+            f"url: https://dailypost.example/{slug}\n---\n\n{text}\n",
+            encoding="utf-8",
+        )
+    desk = build_desk(desk_settings(tmp_path / "data"))
+    try:
+        assert desk.ingest([str(articles)]).added == 2
+        assert correct("What did Gogle say?", desk.index.keyword)[1] == [
+            Correction("Gogle", "Google")
+        ]
+    finally:
+        desk.index.close()
