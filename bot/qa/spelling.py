@@ -2,15 +2,18 @@
 
 The keyword index stores Porter stems, so a question word is looked up by its stem; one the
 archive lacks ("gogle") is compared with the archive's stems that begin with the same two
-letters, and the nearest (at most MAX_EDITS edits, the most used on a tie) that the reader's
-archives hold replaces it, written as their articles write it ("Google"); a capitalised word
-is mended only into one the articles write capitalised ("Gogle" is not "goal"). A word found only in
+letters, and the nearest (at most MAX_EDITS edits) that the reader's archives hold replaces it,
+written as their articles write it ("Google"). Among as near, the one found most often beside
+the question's other words wins ("epic v gogle" is Google, not goal). A
+capitalised word becomes one the articles write in lower case only in such company ("Online
+Saftey Act" is safety), so a name the archive lacks stays a name. A word found only in
 another server's archive is neither mended nor offered.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +26,9 @@ from ingest.text.words import STOPWORDS
 MIN_LETTERS = 4  # shorter words are too often something else, one letter away
 MAX_EDITS = 2  # for a stem of more than SHORT letters; one edit for a shorter one
 SHORT = 5
-_WORD = re.compile(r"[A-Za-z]+")  # as the keyword index splits words: "bank's" is "bank", "s"
+TOGETHER = 1000  # chunks counted where a mended word stands with the question's other words
+RARE = 20  # chunks a word is taken to hold beyond its own: one seen once proves little
+_WORD = re.compile(r"[^\W\d_]+")  # as the keyword index splits words: "bank's" is "bank", "s"
 _STEMMER = snowballstemmer.stemmer("porter")
 
 
@@ -36,8 +41,9 @@ class Correction:
 
 
 def stem(word: str) -> str:
-    """The Porter stem the keyword index keeps for a word."""
-    return _STEMMER.stemWord(word.lower())
+    """The Porter stem the keyword index keeps for a word (its accents dropped, as there)."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    return _STEMMER.stemWord("".join(c for c in plain if not unicodedata.combining(c)))
 
 
 def correct(
@@ -46,13 +52,14 @@ def correct(
     """The question with every word the archive lacks replaced by its nearest spelling in the
     archives of scopes, and the corrections made (none when every word is found, or nothing
     is near)."""
+    words = [w for w in dict.fromkeys(_WORD.findall(question)) if _counts(w)]
+    known = [w for w in words if keyword.has_term(stem(w))]
+    company = " OR ".join(f'"{w}"' for w in known)  # the question's words the archive has
     corrections = []
-    for word in dict.fromkeys(_WORD.findall(question)):
-        if len(word) < MIN_LETTERS or word.lower() in STOPWORDS or keyword.has_term(stem(word)):
-            continue
-        for near in nearest(stem(word), keyword, scopes):
+    for word in (w for w in words if w not in known):
+        for near, together in nearest(stem(word), keyword, scopes, company):
             written = _written(near, keyword, word, scopes)
-            if not (word[0].isupper() and written.islower()):  # a name stays a name
+            if together or not (word[0].isupper() and written.islower()):  # a name stays a name
                 corrections.append(Correction(word, written))
                 break
     for c in corrections:
@@ -60,19 +67,29 @@ def correct(
     return question, corrections
 
 
-def nearest(asked: str, keyword: KeywordIndex, scopes: Scopes = None) -> Iterator[str]:
+def _counts(word: str) -> bool:
+    """Whether a question word is one to look up: long enough, and no stopword."""
+    return len(word) >= MIN_LETTERS and word.lower() not in STOPWORDS
+
+
+def nearest(
+    asked: str, keyword: KeywordIndex, scopes: Scopes = None, company: str = ""
+) -> Iterator[tuple[str, int]]:
     """The stems close enough to one the archive lacks, of those the archives of scopes hold,
-    nearest first (the most used on a tie)."""
+    each with how many chunks hold it beside the question's other words (`company`, an FTS5
+    expression; up to TOGETHER): the nearest first, then the one whose chunks are most often
+    in that company, then the most used."""
     allowed = MAX_EDITS if len(asked) > SHORT else 1
     near = []
     for term, documents in keyword.terms_starting(asked[:2]):
         if abs(len(term) - len(asked)) <= allowed:
             edits = distance(asked, term)
-            if edits <= allowed:
-                near.append((edits, -documents, term))
-    for _, _, term in sorted(near):
-        if keyword.mentions(fts_prefix(term), scopes):
-            yield term
+            if edits <= allowed and keyword.mentions(fts_prefix(term), scopes):
+                match = f'"{term}" AND ({company})'
+                together = keyword.matches(match, scopes, TOGETHER) if company else 0
+                near.append((edits, -together / (documents + RARE), -documents, term, together))
+    for *_, term, together in sorted(near):
+        yield term, together
 
 
 def distance(a: str, b: str) -> int:

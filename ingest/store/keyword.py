@@ -370,7 +370,7 @@ class KeywordIndex:
 
     def mentions(self, match: str, scopes: Scopes = None) -> bool:
         """Whether any chunk or title (of some scopes) matches an FTS5 MATCH expression."""
-        return self._matches(match, 1, scopes) > 0
+        return self.matches(match, scopes, 1) > 0
 
     def has_term(self, stem: str) -> bool:
         """Whether any chunk or title, of any archive, holds a word with this (Porter) stem."""
@@ -489,10 +489,12 @@ class KeywordIndex:
 
     def _is_common(self, term: str) -> bool:
         """Whether a quoted term matches more than COMMON_MATCHES chunks."""
-        found = self._remembered(("matches", term), lambda: self._matches(term, COMMON_MATCHES + 1))
+        found = self._remembered(
+            ("matches", term), lambda: self.matches(term, limit=COMMON_MATCHES + 1)
+        )
         return found > COMMON_MATCHES
 
-    def _matches(self, match: str, limit: int, scopes: Scopes = None) -> int:
+    def matches(self, match: str, scopes: Scopes = None, limit: int = 1) -> int:
         """How many chunks (of some scopes) match an FTS5 MATCH expression, counted up to
         limit."""
         where, args = self._scope_sql(scopes)

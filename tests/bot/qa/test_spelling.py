@@ -33,9 +33,9 @@ def test_words_the_archive_holds_or_nothing_near_are_left_alone(desk):
     assert correct("What did the central bank decide?", keyword)[1] == []
 
 
-def test_a_capitalised_word_is_mended_into_a_name_not_a_commoner_word(tmp_path):
-    """ "Gogle" is one edit from "goal", which the articles use more, and from "Google": a
-    name is read as the name."""
+def test_a_word_is_mended_into_the_one_found_beside_the_questions_other_words(tmp_path):
+    """ "gogle" is one edit from "goal", which the articles use more, and from "Google": the
+    question's other words say which; a capitalised "Gogle" alone is read as the name."""
     articles = tmp_path / "articles"
     articles.mkdir()
     stories = {
@@ -51,8 +51,11 @@ def test_a_capitalised_word_is_mended_into_a_name_not_a_commoner_word(tmp_path):
     desk = build_desk(desk_settings(tmp_path / "data"))
     try:
         assert desk.ingest([str(articles)]).added == 2
-        assert correct("What did Gogle say?", desk.index.keyword)[1] == [
-            Correction("Gogle", "Google")
+        keyword = desk.index.keyword
+        assert correct("What did Gogle say?", keyword)[1] == [Correction("Gogle", "Google")]
+        assert correct("what did gogle say about its search deal", keyword)[1] == [
+            Correction("gogle", "google")
         ]
+        assert correct("who scored the late gogle", keyword)[1] == [Correction("gogle", "goal")]
     finally:
         desk.index.close()
