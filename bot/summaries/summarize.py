@@ -1,6 +1,7 @@
 """Channel summaries without Discord: conversations first, then topics made of whole ones.
 
-The messages are separated into conversations (bot.summaries.conversations); conversations
+The messages are separated into conversations (bot.summaries.conversations), and a conversation
+is cut where a learned link joins two stretches that talk about different things; conversations
 that talk about the same thing are grouped into topics, never split; each topic gets a title
 and a recap (bot.summaries.recap). Message text is only held in memory for the length of a
 call; nothing here stores or logs it.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.summaries.conversations import Disentangler, LinkModel
+from bot.summaries.conversations import Disentangler, LinkModel, components
 from bot.summaries.messages import ChatMessage, is_usable, usable_messages
 from bot.summaries.recap import RecapLine, quote, recap_lines
 from ingest.text.words import STOPWORDS, stem
@@ -32,6 +33,8 @@ MIN_MESSAGES = 5
 MIN_TOPIC_SIZE = 3  # messages from people a topic needs
 MAX_TOPICS = 10
 SAME_TOPIC = 0.4  # similarity above which two conversations are one topic
+SPLIT_BELOW = 0.14  # similarity of a learned link's two sides below which the link is cut
+SIDE_STEPS = 2  # links walked from each end of a link to read what its side talks about
 TITLE_WORDS = 3
 CORE_SHARE = 0.5  # of a topic's messages, those most about it open and answer its recap
 _WORD = re.compile(r"[^\W\d_][\w'’-]*\w")
@@ -105,9 +108,8 @@ def name_words(messages: list[ChatMessage]) -> frozenset[str]:
     return frozenset(names)
 
 
-def keyword_counts(groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """(groups, terms) stem counts of each group, and the terms' inverse document frequency
-    over the groups."""
+def stem_counts(groups: list[list[str]]) -> np.ndarray:
+    """(groups, terms) stem counts of each group."""
     vocab: dict[str, int] = {}
     for stems in groups:
         for term in stems:
@@ -116,8 +118,13 @@ def keyword_counts(groups: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     for row, stems in enumerate(groups):
         for term in stems:
             counts[row, vocab[term]] += 1
+    return counts
+
+
+def inverse_frequency(counts: np.ndarray) -> np.ndarray:
+    """The terms' inverse document frequency over the rows of (rows, terms) counts."""
     df = (counts > 0).sum(0)
-    return counts, np.log((1 + len(groups)) / (1 + df)) + 1
+    return np.log((1 + len(counts)) / (1 + df)) + 1
 
 
 def keyword_rows(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
@@ -132,20 +139,80 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / norm if norm else v
 
 
+def likeness(
+    centroids: np.ndarray,
+    keywords: np.ndarray,
+    other_centroids: np.ndarray,
+    other_keywords: np.ndarray,
+) -> np.ndarray:
+    """How alike groups of messages are: the mean of their MiniLM centroids' cosine and of
+    their keywords' TF-IDF cosine (rows or single vectors of unit length)."""
+    return 0.5 * (centroids @ other_centroids.T) + 0.5 * (keywords @ other_keywords.T)
+
+
+def is_explicit(ordered: list[ChatMessage], child: int, parent: int) -> bool:
+    """Whether people made the link: a Discord reply, or a mention of the parent's author."""
+    message, target = ordered[child], ordered[parent]
+    mentioned = {name.lower() for name in message.mentions}
+    return message.reply_to == target.id or target.author.lower() in mentioned
+
+
+def side(start: int, across: int, neighbours: list[list[int]]) -> list[int]:
+    """The messages within SIDE_STEPS links of start, not reached through across."""
+    seen, frontier = {start}, [start]
+    for _ in range(SIDE_STEPS):
+        frontier = [j for i in frontier for j in neighbours[i] if j != across and j not in seen]
+        seen.update(frontier)
+    return list(seen)
+
+
+def topic_parents(
+    ordered: list[ChatMessage],
+    parents: list[int],
+    vectors: np.ndarray,
+    stems: list[list[str]],
+    conversations: list[list[int]],
+) -> list[int]:
+    """parents without the learned links whose two sides talk about different things.
+
+    Each side of a link is what lies within SIDE_STEPS links of one end, and the sides are
+    compared as conversations are (likeness, keywords weighed over the conversations); below
+    SPLIT_BELOW the link is cut, the message then starting a conversation. Links people made
+    (is_explicit) are kept whatever their sides say.
+    """
+    neighbours: list[list[int]] = [[] for _ in parents]
+    for child, parent in enumerate(parents):
+        if child != parent:
+            neighbours[child].append(parent)
+            neighbours[parent].append(child)
+    counts = stem_counts(stems)
+    idf = inverse_frequency(np.stack([counts[c].sum(0) for c in conversations]))
+    cut = list(parents)
+    for child, parent in enumerate(parents):
+        if child == parent or is_explicit(ordered, child, parent):
+            continue
+        ends = side(child, parent, neighbours), side(parent, child, neighbours)
+        centroids = [unit(vectors[e].sum(0)) for e in ends]
+        keywords = [keyword_rows(counts[e].sum(0), idf) for e in ends]
+        if likeness(centroids[0], keywords[0], centroids[1], keywords[1]) < SPLIT_BELOW:
+            cut[child] = child
+    return cut
+
+
 def group_conversations(
     conversations: list[list[int]], vectors: np.ndarray, stems: list[list[str]]
 ) -> list[list[int]]:
     """Conversations (lists of message indices) that talk about the same thing, together.
 
-    Similarity is the mean of the cosine of two groups' MiniLM centroids and of their keywords'
-    TF-IDF cosine; the closest two groups join while it is at least SAME_TOPIC, a group's
+    The closest two groups (likeness) join while they are at least SAME_TOPIC alike, a group's
     centroid and keywords then being those of all its messages.
     """
     groups = [list(c) for c in conversations]
-    counts, idf = keyword_counts([[s for i in c for s in stems[i]] for c in groups])
+    counts = stem_counts([[s for i in c for s in stems[i]] for c in groups])
+    idf = inverse_frequency(counts)
     centroids = np.stack([unit(vectors[c].sum(0)) for c in groups]) if groups else vectors[:0]
     keywords = keyword_rows(counts, idf)
-    sim = 0.5 * (centroids @ centroids.T) + 0.5 * (keywords @ keywords.T)
+    sim = likeness(centroids, keywords, centroids, keywords)
     np.fill_diagonal(sim, -np.inf)
     alive = np.ones(len(groups), bool)
     while alive.sum() > 1:
@@ -158,7 +225,7 @@ def group_conversations(
         keywords[a] = keyword_rows(counts[a], idf)
         alive[b] = False
         sim[b, :] = sim[:, b] = -np.inf
-        row = 0.5 * (centroids @ centroids[a]) + 0.5 * (keywords @ keywords[a])
+        row = likeness(centroids, keywords, centroids[a], keywords[a])
         row[~alive] = -np.inf
         row[a] = -np.inf
         sim[a, :] = sim[:, a] = row
@@ -223,8 +290,12 @@ class ChannelSummarizer:
             )
             raise ValueError(msg)
         threads = self.disentangler.threads(ordered)
-        conversations = threads.conversations
-        topics = self._topics(ordered, threads.parents, threads.vectors, conversations)
+        names = name_words(ordered)
+        stems = [words_of(m.content, names) if is_usable(m) else [] for m in ordered]
+        human = [c for c in threads.conversations if is_usable(ordered[c[0]])]
+        parents = topic_parents(ordered, threads.parents, threads.vectors, stems, human)
+        conversations = components(parents)
+        topics = self._topics(ordered, parents, threads.vectors, stems, conversations)
         log.info(
             "summarize: %d messages, %d conversations, %d topics",
             len(ordered),
@@ -246,11 +317,10 @@ class ChannelSummarizer:
         ordered: list[ChatMessage],
         parents: list[int],
         vectors: np.ndarray,
+        stems: list[list[str]],
         conversations: list[list[int]],
     ) -> list[TopicSummary]:
         """Group the conversations into topics and describe each big enough to be one."""
-        names = name_words(ordered)
-        stems = [words_of(m.content, names) if is_usable(m) else [] for m in ordered]
         human = [[i for i in c if is_usable(ordered[i])] for c in conversations]
         human = [c for c in human if c]
         groups = group_conversations(human, vectors, stems)
