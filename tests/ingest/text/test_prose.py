@@ -38,7 +38,7 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "A bill sponsored by two senators would require labels on AI images.",
         "Palo Alto Networks and Dig declined to comment for this story.",
         '"We were a couple," she said of the summer they met.',
-        "The family said he had \"passed away peacefully\" on Monday night.\u201d",
+        'The family said he had "passed away peacefully" on Monday night.\u201d',
     ],
 )
 def test_news_sentences_are_prose(text):
