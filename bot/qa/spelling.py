@@ -4,10 +4,10 @@ The keyword index stores Porter stems, so a question word is looked up by its st
 archive lacks ("gogle") is compared with the archive's stems that begin with the same two
 letters, and the nearest (at most MAX_EDITS edits) that the reader's archives hold replaces it,
 written as their articles write it ("Google"). Among as near, the one found most often beside
-the question's other words wins ("epic v gogle" is Google, not goal). A
-capitalised word becomes one the articles write in lower case only in such company ("Online
-Saftey Act" is safety), so a name the archive lacks stays a name. A word found only in
-another server's archive is neither mended nor offered.
+the question's other words wins ("epic v gogle" is Google, not goal), written as the
+articles write it in that company ("Online Saftey Act" is the Online Safety Act). A
+capitalised word never becomes a word written in lower case: a name the archive lacks stays a
+name. A word found only in another server's archive is neither mended nor offered.
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ def correct(
     corrections = []
     for word in (w for w in words if w not in known):
         for near, together in nearest(stem(word), keyword, scopes, company):
-            written = _written(near, keyword, word, scopes)
-            if together or not (word[0].isupper() and written.islower()):  # a name stays a name
+            where = f'"{near}" AND ({company})' if together else fts_prefix(near)
+            written = _written(near, keyword.texts_matching(where, scopes), word)
+            if not (word[0].isupper() and written.islower()):  # a name stays a name
                 corrections.append(Correction(word, written))
                 break
     for c in corrections:
@@ -105,14 +106,12 @@ def distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
-def _written(term: str, keyword: KeywordIndex, asked: str, scopes: Scopes) -> str:
-    """How the articles write the word with this stem: its most frequent form in the chunks
-    that hold it, in lower case when the question wrote the word so."""
-    forms = Counter(
-        word
-        for text in keyword.texts_with_term(term, scopes)
-        for word in _WORD.findall(text)
-        if stem(word) == term
-    )
+def _written(term: str, texts: list[str], asked: str) -> str:
+    """How texts write the word with this stem: its most frequent form there (capitalised, if
+    they ever write it so, when the question did), in lower case when the question wrote the
+    word so."""
+    forms = Counter(word for text in texts for word in _WORD.findall(text) if stem(word) == term)
+    if asked[0].isupper() and any(form[0].isupper() for form in forms):
+        forms = Counter({form: n for form, n in forms.items() if form[0].isupper()})
     written = forms.most_common(1)[0][0] if forms else term
     return written.lower() if asked.islower() and not written.isupper() else written

@@ -25,6 +25,7 @@ _FURNITURE = re.compile(
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."
     | \bthis\s+(?:article|story)\s+(?:originally\s+)?(?:appeared|was\s+(?:first\s+)?published)
+    | \{\{ | \}\}                                   # a page template's placeholders
     """,
     re.I | re.X,
 )

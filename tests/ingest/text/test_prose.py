@@ -19,13 +19,14 @@ from ingest.text.prose import is_prose
         "What makes Connor Bedard's shot so special?",
         "Too short to say.",
         "Canelo Alvarez vs. Jermell Charlo live updates, results, highlights",
+        "Football email {{ #verifyErrors }} {{ message }} {{ /verifyErrors }} Something failed.",
         "Michigan scandal winners and losers in the sign-stealing saga",
         "Welcome, Emma! pic.twitter.com/WYn6Sg9RmX — U.S. Soccer (@USWNT) November 14, 2023",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
-    """Live-blog stamps, promos, captions, bylines, tables, questions, headings and embedded
-    posts are never answers."""
+    """Live-blog stamps, promos, captions, bylines, tables, questions, headings, embedded posts
+    and template placeholders are never answers."""
     assert not is_prose(text)
 
 
