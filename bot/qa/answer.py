@@ -32,7 +32,7 @@ SPREAD = 1.5  # a further sentence scores within this of the best one
 CLOSE = 0.5  # ... or within this, from another article, when it adds no word of the question
 GAIN = 2.0  # weight, beside its score, of the question's words a further sentence adds
 REDUNDANT = 0.7  # share of a sentence's words another chosen one holds: it adds nothing
-MEANING_POOL = 6  # candidates compared by meaning: the best by the other features, and
+MEANING_POOL = 5  # candidates compared by meaning: the best by the other features, and
 # as many holding the most of the question's words
 MEANING_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
 NOT_FOUND = "I could not find that in the articles."
