@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = fit(cases)
     print(json.dumps(weights.as_json(), indent=2))
     header()
+    report("shipped weights", figures(cases, fitted_weights()))
     if args.no_ablation:
         report("fitted, all features", figures(cases, weights))
     else:
