@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.qa.names import TOPIC_TERMS
 from bot.qa.plan import QueryPlan, rarity_weights
 from bot.qa.types import Passage
 from ingest.text.dates import DateWindow
@@ -19,7 +20,6 @@ from ingest.text.sentences import (
 )
 from ingest.text.words import STOPWORDS, stem, stems
 
-TOPIC_TERMS = 2  # question words that put a sentence on its topic
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
 
 

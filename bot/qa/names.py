@@ -11,7 +11,7 @@ from ingest.text.dates import CALENDAR
 from ingest.text.sentences import split_sentences
 from ingest.text.words import STOPWORDS, stems
 
-TOPIC_TERMS = 2  # question words that put a passage on its topic
+TOPIC_TERMS = 2  # question words that put a sentence or passage on its topic
 NAME_SUPPORT = 2  # passages that name it
 # A question that asks for a name: "Who is...", "Which company...", not "What did... say".
 NAME_QUESTION = re.compile(

@@ -96,7 +96,7 @@ def speaker_context(
 ) -> tuple[str | None, str | None]:
     """(introduction, trailing attribution) that say who spoke the quotation sentence i is in;
     depths, the sentences' quote_depths, spare reading them again for each sentence."""
-    depths = depths or quote_depths(sentences)
+    depths = quote_depths(sentences) if depths is None else depths
     sentence = sentences[i]
     if not (is_quotation(sentence) or depths[i]) or has_attribution(sentence):
         return None, None
