@@ -19,7 +19,7 @@ from bot.qa.candidates import Candidate, candidates, question_terms, with_read
 from bot.qa.intent import BROAD, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
-from bot.qa.scoring import Context, Weights, features, fitted_weights
+from bot.qa.scoring import Weights, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stems
@@ -102,10 +102,10 @@ class ExtractiveAnswerer:
         the other features are compared with the question by meaning (None: all)."""
         terms = question_terms(question, plan, passages)
         found = candidates(passages, terms, plan, read)
-        context = Context(intent, terms, frozenset(stems(" ".join(plan.names))))
         name = likely_answer_name(question, passages)
         rated = [
-            Rated(c, features(c, context), gives_name=bool(name) and name in c.text) for c in found
+            Rated(c, features(c, terms, intent), gives_name=bool(name) and name in c.text)
+            for c in found
         ]
         for r in rated:
             r.score = self.weights.score(r.values)

@@ -87,32 +87,22 @@ def fitted_weights(path: Path = WEIGHTS_FILE) -> Weights:
     return Weights(dict(data["features"]), float(data["bias"]), float(data["threshold"]))
 
 
-@dataclass(frozen=True)
-class Context:
-    """What scoring needs to know of the question: its kind and words."""
-
-    intent: Intent
-    terms: Terms
-    name_stems: frozenset[str]  # of the names the question gives
-
-
-def features(cand: Candidate, context: Context, meaning: float = 0.0) -> dict[str, float]:
-    """The named feature values of one candidate sentence."""
-    terms = context.terms
+def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
+    """The named feature values of one candidate sentence; its meaning is compared later, for
+    the few worth it."""
     with_title = cand.terms | cand.title_terms
-    names = context.name_stems
     return {
         "coverage": terms.share(cand.terms),  # not scored: picks whom to compare by meaning
         "title": terms.share(cand.title_terms),
-        "meaning": meaning,
+        "meaning": 0.0,
         "lede": float(cand.lede),
-        "lede_story": float(cand.lede and context.intent.kind in (BROAD, FACT)),
+        "lede_story": float(cand.lede and intent.kind in (BROAD, FACT)),
         "article_rank": 1.0 / (1 + cand.article_rank),
         "retrieved": float(cand.retrieved),
         "headline": cand.headline,
         "before": terms.share(cand.before),
-        "asked_for": asked_for(cand.excerpt, context.intent),
-        "names": len(with_title & names) / len(names) if names else 0.0,
+        "asked_for": asked_for(cand.excerpt, intent),
+        "names": len(with_title & terms.names) / len(terms.names) if terms.names else 0.0,
     }
 
 
