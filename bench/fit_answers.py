@@ -105,11 +105,12 @@ def collect(desk, refresh: bool = False) -> list[Case]:
     for n, (source, record) in enumerate(records, 1):
         question = record.get("question") or record["query"]
         gathered = desk.gather(question)
-        intent = read_intent(question)
+        searched = gathered.plan.text  # the question, its misspellings mended, as asking does
+        intent = read_intent(searched)
         rated = []
         if gathered.refusal is None:
             rated = desk.answerer.rate(
-                question,
+                searched,
                 gathered.plan,
                 gathered.passages,
                 gathered.read,
