@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.qa.candidates import Candidate, candidates, question_terms, with_read
+from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
 from bot.qa.intent import BROAD, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
@@ -130,7 +130,7 @@ class ExtractiveAnswerer:
         outlets = {o for mention in plan.outlets for o in mention.outlets}
         first: dict[str, tuple[int, Passage]] = {}
         for rank, passage in enumerate(passages):
-            if _within(passage, plan) and (not outlets or passage.outlet in outlets):
+            if within(passage, plan.dates) and (not outlets or passage.outlet in outlets):
                 first.setdefault(passage.article_id, (rank, passage))
         none: frozenset[str] = frozenset()
         leads = [
@@ -177,7 +177,7 @@ def choose(
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(rated, chosen, plan, passages)
     chosen = _in_reading_order(chosen[:MAX_SENTENCES])
-    if plan.dates and not any(_within(passages[c.passage_rank], plan) for c in chosen):
+    if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
     return Choice(chosen, {first.cand} if intent.kind == BROAD and first.cand.lede else set())
 
@@ -187,7 +187,7 @@ def _of_the_dates_asked(
 ) -> list[Rated]:
     """The candidates from articles that came out in the dates the question names, when one
     of them answers; all of them otherwise."""
-    then = [r for r in rated if plan.dates and _within(passages[r.cand.passage_rank], plan)]
+    then = [r for r in rated if plan.dates and within(passages[r.cand.passage_rank], plan.dates)]
     return then if then and then[0].score >= threshold else rated
 
 
@@ -288,11 +288,6 @@ def names_only_a_period(plan: QueryPlan) -> bool:
     """Whether the question names a period and no topic: "What happened last week?"."""
     asked = stems(" ".join([*plan.terms, *plan.phrases]))
     return bool(plan.dates) and not asked - plan.date_stems - EVENTLESS
-
-
-def _within(passage: Passage, plan: QueryPlan) -> bool:
-    """Whether the passage's article came out within one of the question's date windows."""
-    return passage.published is not None and any(w.holds(passage.published) for w in plan.dates)
 
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
