@@ -539,13 +539,13 @@ class Threads:
 class Disentangler:
     """Separates chat messages into conversations with the bundled link model and MiniLM."""
 
-    def __init__(self, embedder: Embedder, model: LinkModel | None = None) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         from ingest.embed import DEFAULT_MODEL, Embedder
 
         if embedder.model_name != DEFAULT_MODEL:  # the weights were learned with MiniLM's vectors
             embedder = Embedder(DEFAULT_MODEL, threads=embedder.threads or 1)
         self.embedder = embedder
-        self.model = model or load_links()
+        self.model = load_links()
 
     def threads(self, messages: list[ChatMessage]) -> Threads:
         """The links between messages (oldest first) and the text vectors they were found with."""

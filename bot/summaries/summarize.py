@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.summaries.conversations import Disentangler, LinkModel, components
+from bot.summaries.conversations import Disentangler, components
 from bot.summaries.messages import ChatMessage, is_usable, usable_messages
 from bot.summaries.recap import RecapLine, quote, recap_lines
 from ingest.text.words import STOPWORDS, stem
@@ -232,17 +232,15 @@ def group_conversations(
     return [g for g, keep in zip(groups, alive, strict=True) if keep]
 
 
-def core_of(members: list[int], vectors: np.ndarray, share: float = CORE_SHARE) -> set[int]:
+def core_of(members: list[int], vectors: np.ndarray) -> set[int]:
     """The members closest to the topic's MiniLM centroid: the share of it most about it."""
     centroid = unit(vectors[members].sum(0))
     closeness = vectors[members] @ centroid
-    keep = max(MIN_TOPIC_SIZE, math.ceil(share * len(members)))
+    keep = max(MIN_TOPIC_SIZE, math.ceil(CORE_SHARE * len(members)))
     return {members[k] for k in np.argsort(-closeness, kind="stable")[:keep]}
 
 
-def title_terms(
-    members: list[int], stems: list[list[str]], texts: list[str], count: int = TITLE_WORDS
-) -> list[str]:
+def title_terms(members: list[int], stems: list[list[str]], texts: list[str]) -> list[str]:
     """The words that set a topic apart from the rest of the channel, as written, most telling
     first: frequent in the topic, rarer elsewhere."""
     inside = Counter(s for i in members for s in set(stems[i]))
@@ -253,7 +251,7 @@ def title_terms(
         for term, n in inside.items()
         if n >= 2 or size < 4
     }
-    best = sorted(scored, key=lambda t: (-scored[t], t))[:count]
+    best = sorted(scored, key=lambda t: (-scored[t], t))[:TITLE_WORDS]
     return [surface_form(term, [texts[i] for i in members]) for term in best]
 
 
@@ -265,6 +263,12 @@ def surface_form(term: str, texts: list[str]) -> str:
     return forms.most_common(1)[0][0] if forms else term
 
 
+def people_conversations(ordered: list[ChatMessage], parents: list[int]) -> list[list[int]]:
+    """The conversations of the links that people wrote: bot messages, commands and system
+    messages are never linked, so a conversation's first message says whose it is."""
+    return [c for c in components(parents) if is_usable(ordered[c[0]])]
+
+
 def rank_participants(messages: list[ChatMessage]) -> list[str]:
     """Authors by messages written, most first; ties keep the order they first spoke in."""
     return [author for author, _ in Counter(m.author for m in messages).most_common()]
@@ -273,11 +277,8 @@ def rank_participants(messages: list[ChatMessage]) -> list[str]:
 class ChannelSummarizer:
     """Separates a channel's messages into conversations and recaps the topics they form."""
 
-    def __init__(
-        self, embedder: Embedder, max_topics: int = MAX_TOPICS, links: LinkModel | None = None
-    ) -> None:
-        self.disentangler = Disentangler(embedder, links)
-        self.max_topics = max_topics
+    def __init__(self, embedder: Embedder) -> None:
+        self.disentangler = Disentangler(embedder)
 
     def summarize(self, messages: list[ChatMessage]) -> ChannelSummary:
         """Topics of messages, largest first; ValueError when fewer than 5 are usable."""
@@ -292,10 +293,11 @@ class ChannelSummarizer:
         threads = self.disentangler.threads(ordered)
         names = name_words(ordered)
         stems = [words_of(m.content, names) if is_usable(m) else [] for m in ordered]
-        human = [c for c in threads.conversations if is_usable(ordered[c[0]])]
+        human = people_conversations(ordered, threads.parents)
         parents = topic_parents(ordered, threads.parents, threads.vectors, stems, human)
         conversations = components(parents)
-        topics = self._topics(ordered, parents, threads.vectors, stems, conversations)
+        people = people_conversations(ordered, parents)
+        topics = self._topics(ordered, parents, threads.vectors, stems, people)
         log.info(
             "summarize: %d messages, %d conversations, %d topics",
             len(ordered),
@@ -309,7 +311,7 @@ class ChannelSummarizer:
             first=usable[0].timestamp,
             last=usable[-1].timestamp,
             conversations=[[ordered[i].id for i in c] for c in conversations],
-            people_conversations=sum(any(is_usable(ordered[i]) for i in c) for c in conversations),
+            people_conversations=len(people),
         )
 
     def _topics(
@@ -318,17 +320,16 @@ class ChannelSummarizer:
         parents: list[int],
         vectors: np.ndarray,
         stems: list[list[str]],
-        conversations: list[list[int]],
+        people: list[list[int]],
     ) -> list[TopicSummary]:
-        """Group the conversations into topics and describe each big enough to be one."""
-        human = [[i for i in c if is_usable(ordered[i])] for c in conversations]
-        human = [c for c in human if c]
-        groups = group_conversations(human, vectors, stems)
+        """Group the conversations people wrote into topics and describe each big enough to be
+        one."""
+        groups = group_conversations(people, vectors, stems)
         kept = [g for g in groups if len(g) >= MIN_TOPIC_SIZE]
         kept.sort(key=lambda g: (-len(g), g[0]))
         texts = [m.content for m in ordered]
         topics = []
-        for members in kept[: self.max_topics]:
+        for members in kept[:MAX_TOPICS]:
             messages = [ordered[i] for i in members]
             terms = title_terms(members, stems, texts)
             topics.append(
