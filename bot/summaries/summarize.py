@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -240,11 +240,13 @@ def core_of(members: list[int], vectors: np.ndarray) -> set[int]:
     return {members[k] for k in np.argsort(-closeness, kind="stable")[:keep]}
 
 
-def title_terms(members: list[int], stems: list[list[str]], texts: list[str]) -> list[str]:
-    """The words that set a topic apart from the rest of the channel, as written, most telling
-    first: frequent in the topic, rarer elsewhere."""
+def title_terms(
+    members: list[int], stems: list[list[str]], texts: list[str], everywhere: Counter[str]
+) -> list[str]:
+    """The words that set a topic apart from the rest of the channel (everywhere: how many
+    messages hold each stem), as written, most telling first: frequent in the topic, rarer
+    elsewhere."""
     inside = Counter(s for i in members for s in set(stems[i]))
-    everywhere = Counter(s for row in stems for s in set(row))
     total, size = len(stems), len(members)
     scored = {
         term: n / size * math.log((1 + total) / (1 + everywhere[term] - n + 1))
@@ -252,15 +254,18 @@ def title_terms(members: list[int], stems: list[list[str]], texts: list[str]) ->
         if n >= 2 or size < 4
     }
     best = sorted(scored, key=lambda t: (-scored[t], t))[:TITLE_WORDS]
-    return [surface_form(term, [texts[i] for i in members]) for term in best]
+    written = surface_forms([texts[i] for i in members])
+    return [written[term].most_common(1)[0][0] if written[term] else term for term in best]
 
 
-def surface_form(term: str, texts: list[str]) -> str:
-    """The most common way the texts write a stem."""
-    forms = Counter(
-        w for text in texts for w in _WORD.findall(text.lower()) if stem(w) == term and len(w) > 2
-    )
-    return forms.most_common(1)[0][0] if forms else term
+def surface_forms(texts: list[str]) -> defaultdict[str, Counter[str]]:
+    """For each stem, how often the texts write each of its forms (of three letters or more)."""
+    forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for w in _WORD.findall(text.lower()):
+            if len(w) > 2:
+                forms[stem(w)][w] += 1
+    return forms
 
 
 def people_conversations(ordered: list[ChatMessage], parents: list[int]) -> list[list[int]]:
@@ -328,10 +333,11 @@ class ChannelSummarizer:
         kept = [g for g in groups if len(g) >= MIN_TOPIC_SIZE]
         kept.sort(key=lambda g: (-len(g), g[0]))
         texts = [m.content for m in ordered]
+        everywhere = Counter(s for row in stems for s in set(row))
         topics = []
         for members in kept[:MAX_TOPICS]:
             messages = [ordered[i] for i in members]
-            terms = title_terms(members, stems, texts)
+            terms = title_terms(members, stems, texts, everywhere)
             topics.append(
                 TopicSummary(
                     title=", ".join(terms).capitalize() or quote(messages[0].content, 60),
