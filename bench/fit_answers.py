@@ -45,6 +45,7 @@ FOLDS = 5
 RATING_MODULES = (
     "bot.qa.candidates",
     "bot.qa.intent",
+    "bot.qa.measures",
     "bot.qa.scoring",
     "bot.qa.spelling",
     "ingest.text.prose",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.qa.measures import measure_word
+
 BROAD, AMOUNT, DATE, PERSON, CAUSE, SPEECH, FACT = (
     "broad",
     "amount",
@@ -98,6 +100,15 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WRITING = re.compile(
     r"\b(?:article|report|story|piece|column|editorial|outlet)s?\b|(?:^|\s)['‘]\w", re.I
 )
+_MEASURE_WORD = re.compile(
+    r"\bhow\s+(\w+)|\bwhat\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?(\w+)", re.I
+)
+# Words that make "how much" a sum of money: "How much did the tram line cost?"
+_PAYING = re.compile(
+    r"\b(?:costs?|prices?|pa(?:y|id|ying)|salary|fees?|fined?|worth|sp(?:end|ent)|rais(?:e|ed|ing)"
+    r"|valuation|revenue|profits?|s(?:ell|old))\b",
+    re.I,
+)
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are)\b", re.I)
 _SPEAKER_PHRASE = re.compile(
     r"""
@@ -117,6 +128,7 @@ class Intent:
 
     kind: str
     speaker: str = ""
+    measure: str = ""  # for AMOUNT, the word naming the measure: "deep", "price" (see measures)
 
 
 def read_intent(question: str) -> Intent:
@@ -125,15 +137,26 @@ def read_intent(question: str) -> Intent:
     few words naming only a topic ("sam altman openai")."""
     for kind, cue in _OPENING:
         if cue.search(question):
-            return Intent(kind)
+            return _of_kind(kind, question)
     if _SPEECH.search(question):
         return Intent(SPEECH, _speaker(question))
     for kind, cue in _CUES:
         if cue.search(question):
-            return Intent(kind)
+            return _of_kind(kind, question)
     if not _WH_WORD.search(question) and len(question.split()) <= 6:
         return Intent(BROAD)
     return Intent(FACT)
+
+
+def _of_kind(kind: str, question: str) -> Intent:
+    """The intent of a kind, with the measure an AMOUNT question names: money when it speaks
+    of paying, else the word after "how" ("deep") or "what is the" ("price")."""
+    if kind != AMOUNT:
+        return Intent(kind)
+    if _PAYING.search(question):
+        return Intent(kind, measure="cost")
+    words = (m.group(1) or m.group(2) for m in _MEASURE_WORD.finditer(question))
+    return Intent(kind, measure=next(filter(None, map(measure_word, words)), ""))
 
 
 def _speaker(question: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.qa.candidates import Candidate, Terms
 from bot.qa.intent import AMOUNT, BROAD, CAUSE, DATE, FACT, PERSON, SPEECH, Intent
+from bot.qa.measures import gives_amount
 from bot.qa.names import names_in
 from ingest.text.dates import CALENDAR, find_dates
 from ingest.text.sentences import has_attribution, is_quotation, speakers
@@ -36,16 +37,6 @@ FEATURES = (
     "names",  # share of the question's names it holds, with its title
 )
 
-_AMOUNT = re.compile(
-    r"""
-    [$€£¥]\s?\d                                              # $400 million
-    | \d[\d,.]*\s*(?:%|per\s?cent|percent|million|billion|trillion|thousand|bn\b|m\b|k\b)
-    | \b\d[\d,.]*\b                                          # any other number
-    | \b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty
-      |thirty|forty|fifty|hundred|hundreds|dozen|dozens|half|double|triple)\b
-    """,
-    re.I | re.X,
-)
 _CAUSE = re.compile(
     r"""
     \b(?:because|due\s+to|as\s+a\s+result|owing\s+to|amid|citing|so\s+that|in\s+order\s+to
@@ -108,12 +99,13 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
 
 def asked_for(text: str, intent: Intent) -> float:
     """How well a sentence holds what the question asks for (0 to 1): an amount for "how
-    much", a date for "when" (a weekday alone half), a full name for "who", a cause for "why",
-    and for "what did X say" a quotation or report of speech, in full when X (the last word
-    naming them: "Lindqvist", "minister"; either of "X and Y") is who spoke."""
+    much" (of another measure than the one asked for, half), a date for "when" (a weekday
+    alone half), a full name for "who", a cause for "why", and for "what did X say" a
+    quotation or report of speech, in full when X (the last word naming them: "Lindqvist",
+    "minister"; either of "X and Y") is who spoke."""
     kind = intent.kind
     if kind == AMOUNT:
-        return float(bool(_AMOUNT.search(text)))
+        return gives_amount(text, intent.measure)
     if kind == DATE:
         return 1.0 if find_dates(text, date.today()) else 0.5 * bool(_WEEKDAY.search(text))
     if kind == PERSON:

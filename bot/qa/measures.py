@@ -1,0 +1,97 @@
+"""The kind of amount a question asks for, and whether a sentence gives one.
+
+"How deep...?" asks for a length, "How hot...?" a temperature, "How much did X pay?" a sum of
+money: a sentence that gives that measure answers better than one that holds any number.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"\d[\d,.]*"
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
+    r"|thirty|forty|fifty|hundred|dozen)"
+)
+_QUANTITY = rf"(?:{_NUMBER}|{_NUMBER_WORD})\s*(?:-\s*)?"
+
+MONEY = rf"[$€£¥]\s?\d|\b{_NUMBER}\s*(?:million|billion|bn|m|k)?\s*(?:dollars|euros|pounds|yen)\b"
+PERCENT = rf"{_NUMBER}\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
+MAGNITUDE = rf"{_NUMBER}\s*(?:million|billion|trillion|thousand|bn)\b"
+LENGTH = (
+    rf"\b{_QUANTITY}(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|foot|ft"
+    r"|inch(?:es)?|yards?|cm|mm)\b"
+)
+DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b"
+TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"
+SPEED = rf"{_NUMBER}\s*(?:mph|km/h|kph|knots|miles\s+(?:an|per)\s+hour)\b"
+AGE = rf"\b{_NUMBER}-year-old\b|\baged\s+{_NUMBER}|\b{_NUMBER}\s+years?\s+old\b"
+WEIGHT = rf"{_NUMBER}\s*(?:kg|kilograms?|tonnes?|tons?|lbs?|pounds|grams?)\b"
+RATIO = rf"{_NUMBER}\s*times\b|\b(?:twice|double|triple|half)\b"
+SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
+FREQUENCY = (
+    r"\b(?:times|every|daily|weekly|monthly|annually|yearly)\b"
+    r"|\b(?:a|per)\s+(?:year|month|week|day)\b"
+)
+
+
+def _either(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+# The word that names the measure ("deep" of "How deep...", "price" of "What is the price")
+# and the amounts that give it. Words not here ("many", "number") take any number.
+MEASURES: dict[str, re.Pattern[str]] = {
+    "much": _either(MONEY, PERCENT, MAGNITUDE, RATIO, WEIGHT, LENGTH),
+    "expensive": _either(MONEY),
+    "long": _either(DURATION, LENGTH),
+    "far": _either(LENGTH),
+    "deep": _either(LENGTH),
+    "tall": _either(LENGTH),
+    "high": _either(LENGTH, PERCENT, TEMPERATURE, MONEY),
+    "low": _either(LENGTH, PERCENT, TEMPERATURE, MONEY),
+    "big": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
+    "large": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
+    "size": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
+    "fast": _either(SPEED),
+    "old": _either(AGE),
+    "hot": _either(TEMPERATURE),
+    "cold": _either(TEMPERATURE),
+    "temperature": _either(TEMPERATURE),
+    "heavy": _either(WEIGHT),
+    "often": _either(FREQUENCY),
+    "price": _either(MONEY),
+    "cost": _either(MONEY, MAGNITUDE),
+    "fee": _either(MONEY, MAGNITUDE),
+    "salary": _either(MONEY, MAGNITUDE),
+    "valuation": _either(MONEY, MAGNITUDE),
+    "percentage": _either(PERCENT),
+    "percent": _either(PERCENT),
+    "score": _either(SCORE),
+    "margin": _either(SCORE, PERCENT),
+}
+_ANY_AMOUNT = _either(
+    MONEY,
+    PERCENT,
+    MAGNITUDE,
+    rf"\b{_NUMBER}\b",  # any other number
+    rf"\b{_NUMBER_WORD}\b|\b(?:hundreds|dozens|half|double|triple)\b",
+)
+
+
+def measure_word(word: str) -> str:
+    """The measure a question's word names ("prices" → "price"), or "" for any number."""
+    word = word.lower()
+    for known in (word, word.removesuffix("s")):
+        if known in MEASURES:
+            return known
+    return ""
+
+
+def gives_amount(text: str, measure: str) -> float:
+    """1 when the sentence gives an amount of the measure asked for (any amount when none is
+    named), a half when it gives only an amount of another kind, else 0."""
+    if not _ANY_AMOUNT.search(text):
+        return 0.0
+    pattern = MEASURES.get(measure)
+    return 1.0 if pattern is None or pattern.search(text) else 0.5

@@ -1,0 +1,42 @@
+"""The measure a "how much / how deep" question asks for, and the sentences that give it."""
+
+import pytest
+
+from bot.qa.intent import read_intent
+from bot.qa.measures import gives_amount
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("How deep were the vents?", "deep"),
+        ("How hot did it get during the heatwave?", "hot"),
+        ("how much did the tram line cost", "cost"),
+        ("how much did palo alto pay for dig securty", "cost"),
+        ("What was the temperature at the vents?", "temperature"),
+        ("How much more likely are patients to fall ill?", "much"),
+        ("How many children were put in hospital?", ""),
+    ],
+)
+def test_the_measure_is_read_from_the_question(question, measure):
+    """The word after "how" or "what is the" names it; paying makes it money; "how many"
+    takes any number."""
+    assert read_intent(question).measure == measure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measure", "value"),
+    [
+        ("They lifted crust near a vent field about 2,500 metres down.", "deep", 1.0),
+        ("Microbes thrive at temperatures close to 80 degrees Celsius.", "deep", 0.5),
+        ("Microbes thrive at temperatures close to 80 degrees Celsius.", "hot", 1.0),
+        ("The final cost is put at 410 million.", "cost", 1.0),
+        ("Crowds gathered where the 7.2-kilometre line begins.", "cost", 0.5),
+        ("Patients were 3.67 times more likely to fall ill.", "much", 1.0),
+        ("Twelve councils agreed on the rules.", "", 1.0),
+        ("The team plans to return with new instruments.", "deep", 0.0),
+    ],
+)
+def test_a_sentence_giving_the_measure_asked_for_counts_in_full(sentence, measure, value):
+    """An amount of the measure asked for counts 1, another amount a half, none 0."""
+    assert gives_amount(sentence, measure) == value
