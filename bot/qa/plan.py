@@ -13,6 +13,7 @@ from ingest.text.resources import word_list
 from ingest.text.words import STOPWORDS, WORD, content_terms, stems
 
 MIN_PREFIX = 5  # letters a one-word name needs to be matched as a prefix ("Russia*")
+ASKING = frozenset(word_list("asking"))  # words that ask, not name a topic: "explain"
 MIN_CONTEXT_TERMS = 3  # fewer words after an outlet's name do not say what is asked of it
 
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
@@ -156,7 +157,7 @@ def plan_query(
     phrases += [n for n in _NAME.findall(rest) if len(content_terms(n)) >= 2]
     return QueryPlan(
         text=question,
-        terms=tuple(dict.fromkeys(content_terms(rest))),
+        terms=tuple(dict.fromkeys(t for t in content_terms(rest) if t not in ASKING)),
         phrases=tuple(dict.fromkeys(p.lower() for p in phrases if content_terms(p))),
         outlets=_outlet_mentions(question, mentions),
         dates=tuple(find_dates(question, today)),

@@ -53,6 +53,16 @@ def test_the_kind_of_answer_asked_for_is_no_search_term():
     assert plan_query("What yearly budget?").terms == ("yearly", "budget")
 
 
+def test_words_that_ask_are_no_search_terms():
+    """ "explain", "someone", "happened" ask; the topic is the rest."""
+    assert plan_query("Can someone explain the lunar lander thing?").terms == ("lunar", "lander")
+    assert plan_query("What happened to the tram line?").terms == ("tram", "line")
+    assert plan_query("whats actually going on with the glacier talks").terms == (
+        "glacier",
+        "talks",
+    )
+
+
 def test_plan_keeps_outlet_context_and_removes_outlet_words_from_terms():
     """Each outlet mention carries the words around it; outlet names are not search terms."""
     plan = plan_query(
