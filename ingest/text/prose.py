@@ -1,6 +1,6 @@
 """Telling prose from the rest of a page: tables and score lists, photo captions and credits,
-bylines, live-blog stamps, and newsletter, share or streaming boxes are text, but never an
-answer."""
+bylines, live-blog stamps, newsletter, share or streaming boxes, and sentences carrying a web
+address are text, but never an answer."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ _FURNITURE = re.compile(
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."
     | \bthis\s+(?:article|story)\s+(?:originally\s+)?(?:appeared|was\s+(?:first\s+)?published)
     | \{\{ | \}\}                                   # a page template's placeholders
+    | \bhttps?://                                   # a web address: the citation links the source
     """,
     re.I | re.X,
 )

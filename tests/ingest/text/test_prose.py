@@ -22,11 +22,12 @@ from ingest.text.prose import is_prose
         "Football email {{ #verifyErrors }} {{ message }} {{ /verifyErrors }} Something failed.",
         "Michigan scandal winners and losers in the sign-stealing saga",
         "Welcome, Emma! pic.twitter.com/WYn6Sg9RmX — U.S. Soccer (@USWNT) November 14, 2023",
+        "Read the full ruling and our analysis at https://example.com/ruling today.",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
-    """Live-blog stamps, promos, captions, bylines, tables, questions, headings, embedded posts
-    and template placeholders are never answers."""
+    """Live-blog stamps, promos, captions, bylines, tables, questions, headings, embedded posts,
+    template placeholders and sentences with a web address are never answers."""
     assert not is_prose(text)
 
 
