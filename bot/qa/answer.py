@@ -5,7 +5,7 @@ candidate, rated by one score (see `bot.qa.scoring`). The best answers, unless i
 low: then the articles do not hold the answer and the reply says so. The answer is composed
 for the kind of question: a story's opening, with its date, leads the answer to "What happened
 with X?"; several stories of one event on different days make a dated timeline; a question
-after one fact gets the sentence that gives it, and one more only if it adds to it.
+after one fact gets the sentence that gives it, then at most two more that add to it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
-from bot.qa.intent import BROAD, FACT, SPEECH, Intent, read_intent
+from bot.qa.intent import BROAD, DATE, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, features, fitted_weights
@@ -28,15 +28,15 @@ MAX_SENTENCES = 4  # with one from each outlet the question names
 MAX_ANSWERING = 3  # sentences that answer, at most
 MAX_LENGTH = 600  # characters of the answering sentences, unless the first alone is longer
 TIMELINE = 4  # stories in a timeline, at most
-SPREAD = 1.5  # a further sentence scores within this of the best one
-CLOSE = 0.5  # ... or within this, from another article, when it adds no word of the question
+CLOSE = 0.5  # a further sentence from another article adding no word of the question
+# scores within this of the best
 GAIN = 2.0  # weight, beside its score, of the question's words a further sentence adds
 REDUNDANT = 0.7  # share of a sentence's words another chosen one holds: it adds nothing
 MEANING_POOL = 5  # candidates compared by meaning: the best by the other features, and
 # as many holding the most of the question's words
 MEANING_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
 NOT_FOUND = "I could not find that in the articles."
-EVENTLESS = frozenset({"happen", "new", "latest", "going"})  # "What happened...": no topic
+EVENTLESS = frozenset({"new", "latest"})  # "What is new...": no topic (see plan.ASKING)
 
 
 @dataclass
@@ -161,25 +161,26 @@ def choose(
     if not rated or rated[0].score < weights.threshold or _unheard(rated, intent):
         return None
     best = rated[0]
-    close = [
+    answering = [
         r
         for r in rated
-        if r.score >= max(weights.threshold, best.score - SPREAD)
+        if r.score >= weights.threshold
         and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
     if intent.kind == BROAD:
-        timeline = _timeline(close, passages)
+        timeline = _timeline(answering, passages)
         if timeline:
             return timeline
-    first = _opening(best, close) if intent.kind in (BROAD, FACT) else best
+    first = _opening(best, answering) if intent.kind in (BROAD, FACT) else best
     chosen = [first.cand] if first is best else [first.cand, best.cand]
-    chosen += _adding(close, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
+    chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(rated, chosen, plan, passages)
     chosen = _in_reading_order(chosen[:MAX_SENTENCES])
     if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
-    return Choice(chosen, {first.cand} if intent.kind == BROAD and first.cand.lede else set())
+    dated = {first.cand} if intent.kind == BROAD and first.cand.lede else set()
+    return Choice(chosen, dated | _weekday_only(rated, chosen, intent))
 
 
 def _of_the_dates_asked(
@@ -189,6 +190,14 @@ def _of_the_dates_asked(
     of them answers; all of them otherwise."""
     then = [r for r in rated if plan.dates and within(passages[r.cand.passage_rank], plan.dates)]
     return then if then and then[0].score >= threshold else rated
+
+
+def _weekday_only(rated: list[Rated], chosen: list[Candidate], intent: Intent) -> set[Candidate]:
+    """For a "when" question, the chosen sentences that give only a weekday ("on Saturday"):
+    their article's date says which one."""
+    if intent.kind != DATE:
+        return set()
+    return {r.cand for r in rated if r.cand in chosen and r.values["asked_for"] == 0.5}
 
 
 def _unheard(rated: list[Rated], intent: Intent) -> bool:
@@ -201,40 +210,40 @@ def _unheard(rated: list[Rated], intent: Intent) -> bool:
     )
 
 
-def _opening(best: Rated, close: list[Rated]) -> Rated:
-    """The opening sentence of the best sentence's article, when it scores close to it: a
-    news story gives its main fact first."""
+def _opening(best: Rated, answering: list[Rated]) -> Rated:
+    """The opening sentence of the best sentence's article, when it answers too: a news story
+    gives its main fact first."""
     return next(
-        (r for r in close if r.cand.lede and r.cand.article_id == best.cand.article_id), best
+        (r for r in answering if r.cand.lede and r.cand.article_id == best.cand.article_id), best
     )
 
 
-def _timeline(close: list[Rated], passages: list[Passage]) -> Choice | None:
+def _timeline(answering: list[Rated], passages: list[Passage]) -> Choice | None:
     """One sentence from each of several stories on different days, oldest first, when the
     best answers come from more than one day's story; None otherwise."""
     per_article: dict[str, Rated] = {}
-    for r in close:
+    for r in answering:
         per_article.setdefault(r.cand.article_id, r)
     days = {passages[r.cand.passage_rank].published for r in per_article.values()}
     if len(per_article) < 2 or len(days - {None}) < 2:
         return None
-    picked = [_opening(r, close).cand for r in list(per_article.values())[:TIMELINE]]
+    picked = [_opening(r, answering).cand for r in list(per_article.values())[:TIMELINE]]
     picked.sort(key=lambda c: passages[c.passage_rank].published or date.max)
     return Choice(picked, set(picked))
 
 
-def _adding(close: list[Rated], chosen: list[Candidate], room: int) -> list[Candidate]:
+def _adding(answering: list[Rated], chosen: list[Candidate], room: int) -> list[Candidate]:
     """Further sentences that fit in `room` characters, each the one that best adds to those
     chosen: its score with GAIN for the question's words not yet quoted. One from another
     article must add such a word, or score within CLOSE of the best; none repeats what is
     chosen."""
     added: list[Candidate] = []
-    top = close[0].score if close else 0.0
+    top = answering[0].score if answering else 0.0
     articles = {c.article_id for c in chosen}
     while len(chosen) + len(added) < MAX_ANSWERING:
         held = set().union(*(c.terms for c in [*chosen, *added]))
         best, best_value = None, float("-inf")
-        for r in close:
+        for r in answering:
             c = r.cand
             if c in chosen or c in added or len(c.excerpt) > room or _repeats(c, [*chosen, *added]):
                 continue

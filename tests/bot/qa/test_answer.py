@@ -121,6 +121,12 @@ def test_how_much_asks_for_an_amount_and_brings_in_no_story_that_says_much(desk)
     assert [c.outlet for c in answer.citations] == ["Riverton Evening Courier"]
 
 
+def test_how_deep_is_answered_by_a_depth_not_a_temperature(desk):
+    """The lede gives "80 degrees Celsius"; the depth is in the next paragraph."""
+    answer = desk.ask("How deep were the vents?")
+    assert "2,500 metres" in answer.text
+
+
 def test_a_who_question_finds_the_noun_for_the_one_who_does_it(desk):
     """ "Who manages" is answered by "Harriers' manager, Sofia Lindqvist"; a question that
     is no "who" question keeps "manager" apart from "manages"."""
