@@ -134,9 +134,7 @@ class ExtractiveAnswerer:
                 first.setdefault(passage.article_id, (rank, passage))
         none: frozenset[str] = frozenset()
         leads = [
-            Candidate(
-                rank, p.article_id, n, True, p.position, 0, s, s, none, none, none, 0, True, True
-            )
+            Candidate(rank, p.article_id, n, p.position, 0, s, s, none, none, none, 0, True, True)
             for n, (rank, p) in enumerate(first.values())
             for s in split_sentences(p.text)[:1]
         ][:MAX_SENTENCES]

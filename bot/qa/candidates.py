@@ -30,7 +30,6 @@ class Candidate:
     passage_rank: int  # of its passage among those it was read from (see with_read)
     article_id: str
     article_rank: int  # of its article among the retrieved passages' articles
-    retrieved: bool  # its passage was retrieved, not only read with its article
     position: int  # of its passage in the article
     index: int  # of the sentence in its passage
     text: str
@@ -101,8 +100,8 @@ def candidates(
     found: list[Candidate] = []
     for rank, passage in enumerate(with_read(passages, read)):
         dated = plan.date_stems if within(passage, plan.dates) else frozenset()
-        where = (ranks.get(passage.article_id, len(ranks)), rank < len(passages))
-        found += _sentences(rank, where, passage, terms, dated)
+        article_rank = ranks.get(passage.article_id, len(ranks))
+        found += _sentences(rank, article_rank, passage, terms, dated)
     return found
 
 
@@ -112,10 +111,9 @@ def within(passage: Passage, windows: Iterable[DateWindow]) -> bool:
 
 
 def _sentences(
-    rank: int, where: tuple[int, bool], passage: Passage, terms: Terms, dated: frozenset[str]
+    rank: int, article_rank: int, passage: Passage, terms: Terms, dated: frozenset[str]
 ) -> list[Candidate]:
-    """The prose sentences of a passage with the question terms in them and in its title;
-    `where` is its article's rank and whether the passage was retrieved.
+    """The prose sentences of a passage with the question terms in them and in its title.
 
     The words of the question's dates (dated) count as held by every sentence when the
     article came out in those dates: "in November 2021" is answered by its date, not its text.
@@ -134,8 +132,7 @@ def _sentences(
                 Candidate(
                     rank,
                     passage.article_id,
-                    where[0],
-                    where[1],
+                    article_rank,
                     passage.position,
                     i,
                     sentence,

@@ -30,7 +30,6 @@ FEATURES = (
     "lede",  # the first sentence of its article
     "lede_story",  # ... when the question asks about a story, not one kind of fact
     "article_rank",  # 1 / (1 + rank of its article among those retrieved)
-    "retrieved",  # its passage was retrieved, not only read with its article
     "headline",  # share of its article's title words it holds: what the story is about
     "before",  # share of the question's words the sentence before it holds
     "asked_for",  # holds what the question asks for: an amount, a date, a name, a cause, words
@@ -89,7 +88,6 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
         "lede": float(cand.lede),
         "lede_story": float(cand.lede and intent.kind in (BROAD, FACT)),
         "article_rank": 1.0 / (1 + cand.article_rank),
-        "retrieved": float(cand.retrieved),
         "headline": cand.headline,
         "before": terms.share(cand.before),
         "asked_for": asked_for(cand.excerpt, intent),
