@@ -73,7 +73,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         CAUSE,
         re.compile(
             r"\bwhy\b|\bhow\s+come\b|\bwhat\s+(?:caused|led\s+to|prompted|triggered|is\s+behind"
-            r"|was\s+behind)\b|\breasons?\s+(?:for|why|behind)\b",
+            r"|was\s+behind|made)\b|\bwhat(?:'s|’s|\s+is|\s+was)\s+the\s+reasons?\b"
+            r"|\breasons?\s+(?:for|why|behind)\b",
             re.I,
         ),
     ),

@@ -40,7 +40,9 @@ _CAUSE = re.compile(
     r"""
     \b(?:because|due\s+to|as\s+a\s+result|owing\s+to|amid|citing|so\s+that|in\s+order\s+to
     |reasons?|led\s+to|caused|blamed|over\s+concerns?|to\s+avoid|to\s+protect|to\s+prevent
-    |after|following|since|thanks\s+to|driven\s+by|in\s+response\s+to)\b
+    |after|following|since|thanks\s+to|driven\s+by|in\s+response\s+to|to\s+blame|blam(?:e|es|ing)
+    |(?:would|to)\s+help|in\s+hopes?\s+of|aimed\s+at|meant\s+to|motivated\s+by|stemm(?:ed|ing)\s+from
+    |result(?:ed|s)?\s+from|accus(?:e|ed|es|ing)|alleg(?:e|ed|es|ing|ations?))\b
     """,
     re.I | re.X,
 )

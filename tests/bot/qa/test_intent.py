@@ -22,6 +22,8 @@ from bot.qa.intent import AMOUNT, BROAD, CAUSE, DATE, FACT, PERSON, SPEECH, read
         ("Which club won the cup?", PERSON),
         ("why was the measles campaign started", CAUSE),
         ("How come Florida State was left out?", CAUSE),
+        ("What made Alexis Ohanian quit the board?", CAUSE),
+        ("what was the reason the girls were given a cd", CAUSE),
         ("What did Putin say about the Geneva summit?", SPEECH),
         ("Ten Hag's reaction to the 3-3 in Istanbul?", SPEECH),
         ("What did the central bank decide?", FACT),
