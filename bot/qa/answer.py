@@ -19,7 +19,7 @@ from bot.qa.candidates import Candidate, candidates, question_terms, with_read, 
 from bot.qa.intent import BROAD, DATE, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
-from bot.qa.scoring import Weights, features, fitted_weights
+from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stems
@@ -178,7 +178,7 @@ def choose(
     if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
     dated = {first.cand} if intent.kind == BROAD and first.cand.lede else set()
-    return Choice(chosen, dated | _weekday_only(rated, chosen, intent))
+    return Choice(chosen, dated | _day_only(chosen, intent))
 
 
 def _of_the_dates_asked(
@@ -190,12 +190,12 @@ def _of_the_dates_asked(
     return then if then and then[0].score >= threshold else rated
 
 
-def _weekday_only(rated: list[Rated], chosen: list[Candidate], intent: Intent) -> set[Candidate]:
-    """For a "when" question, the chosen sentences that give only a weekday ("on Saturday"):
-    their article's date says which one."""
+def _day_only(chosen: list[Candidate], intent: Intent) -> set[Candidate]:
+    """For a "when" question, the chosen sentences that name only a weekday or a month ("on
+    Saturday"): their article's date says which one."""
     if intent.kind != DATE:
         return set()
-    return {r.cand for r in rated if r.cand in chosen and r.values["asked_for"] == 0.5}
+    return {c for c in chosen if date_given(c.excerpt) == 0.5}
 
 
 def _unheard(rated: list[Rated], intent: Intent) -> bool:

@@ -97,17 +97,23 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
     }
 
 
+def date_given(text: str) -> float:
+    """1 when text gives a date, a half when it names only a weekday or a month ("on
+    Saturday", "in late August"), else 0."""
+    return 1.0 if find_dates(text, date.today()) else 0.5 * bool(_WEEKDAY.search(text))
+
+
 def asked_for(text: str, intent: Intent) -> float:
     """How well a sentence holds what the question asks for (0 to 1): an amount for "how
     much" (of another measure than the one asked for, half), a date for "when" (a weekday
-    alone half), a full name for "who", a cause for "why", and for "what did X say" a
+    or month alone half), a full name for "who", a cause for "why", and for "what did X say" a
     quotation or report of speech, in full when X (the last word naming them: "Lindqvist",
     "minister"; either of "X and Y") is who spoke."""
     kind = intent.kind
     if kind == AMOUNT:
         return gives_amount(text, intent.measure)
     if kind == DATE:
-        return 1.0 if find_dates(text, date.today()) else 0.5 * bool(_WEEKDAY.search(text))
+        return date_given(text)
     if kind == PERSON:
         return float(any(len(name.split()) >= 2 for name, _ in names_in(text)))
     if kind == CAUSE:
