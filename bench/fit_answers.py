@@ -37,6 +37,7 @@ from bot.qa.intent import Intent, read_intent
 from bot.qa.scoring import FEATURES, WEIGHTS_FILE, Weights, fitted_weights
 from bot.qa.service import Gathered
 from bot.qa.types import Answer
+from ingest.text.resources import DATA
 
 CACHE = WORK / "answer-candidates.pkl"
 # Share of answerable questions the threshold may refuse; some are refused before scoring.
@@ -46,6 +47,8 @@ RATING_MODULES = (
     "bot.qa.candidates",
     "bot.qa.intent",
     "bot.qa.measures",
+    "bot.qa.names",
+    "bot.qa.plan",
     "bot.qa.scoring",
     "bot.qa.spelling",
     "ingest.text.prose",
@@ -86,10 +89,13 @@ class Case:
 
 
 def rating_version() -> str:
-    """A digest of the code that rates candidates: a cache rated by other code is stale."""
+    """A digest of the code and word lists that read questions and rate candidates: a cache
+    rated by other code is stale."""
     digest = hashlib.sha256()
     for name in RATING_MODULES:
         digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    for word_list in sorted(DATA.glob("*.txt")):
+        digest.update(word_list.read_bytes())
     return digest.hexdigest()
 
 
