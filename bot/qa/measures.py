@@ -36,6 +36,7 @@ FREQUENCY = (
 
 
 def _either(*patterns: str) -> re.Pattern[str]:
+    """One pattern matching any of the patterns, in any case."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
