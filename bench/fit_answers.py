@@ -6,10 +6,10 @@ The development questions are the natural questions (bench/data) and MultiHop-RA
 Every candidate sentence of every question is rated once (its features, the question compared
 with it by meaning) and cached in .bench/; fitting and scoring then take seconds. A sentence is
 a positive example when it holds one of its question's key facts (or MultiHop-RAG's gold
-answer). The weights are a logistic regression over the features, learnt from the natural questions
-(MultiHop-RAG's gold answers are names, which many sentences of a passage give); the threshold
-is the highest that keeps answerable questions refused at most MAX_REFUSED of the time on
-both sets.
+answer). The answer quotes the best of a question's candidates, so the weights are those under
+which each question's positive candidates are most likely its best: a conditional logit over
+each answerable question's candidates, on both sets. The threshold is the highest that keeps
+answerable questions refused at most MAX_REFUSED of the time on both sets.
 `--write` stores them in bot/qa/answer_weights.json.
 """
 
@@ -19,13 +19,14 @@ import argparse
 import hashlib
 import importlib
 import json
+import math
 import pickle
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 
 from bench.evaluate import NULL_ANSWER, YES_NO, AnswerScores
 from bench.multihop import WORK, corpus_desk, multihop_data
@@ -43,6 +44,7 @@ CACHE = WORK / "answer-candidates.pkl"
 # Share of answerable questions the threshold may refuse; some are refused before scoring.
 MAX_REFUSED = {"natural": 0.015, "multihop": 0.007}
 FOLDS = 5
+L2 = 0.1  # the weights' penalty, keeping them small where the data says little
 RATING_MODULES = (
     "bot.qa.candidates",
     "bot.qa.intent",
@@ -175,17 +177,29 @@ def figures(cases: list[Case], weights: Weights) -> dict[str, float]:
 
 
 def fit(cases: list[Case], features: tuple[str, ...] = FEATURES) -> Weights:
-    """Logistic-regression weights over the named features, learnt from the natural questions'
-    sentences, and the threshold for them, set on every question."""
-    rows, labels = [], []
-    for case in (c for c in cases if c.source == "natural"):
-        for r in case.rated:
-            rows.append([r.values[f] for f in features])
-            labels.append(case.answerable and case.holds_answer(r.cand.excerpt))
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
-    model.fit(np.array(rows), np.array(labels))
-    weights = {f: round(float(w), 4) for f, w in zip(features, model.coef_[0], strict=True)}
-    fitted = Weights(weights, round(float(model.intercept_[0]), 4), 0.0)
+    """Weights under which each answerable question's candidates holding its answer are most
+    likely its best (a conditional logit, with an L2 penalty), and the threshold for them."""
+    groups = []
+    for case in cases:
+        if case.answerable and case.rated:
+            values = np.array([[r.values[f] for f in features] for r in case.rated])
+            holds = np.array([case.holds_answer(r.cand.excerpt) for r in case.rated])
+            if holds.any():
+                groups.append((values, holds))
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, gradient = L2 * w @ w, 2 * L2 * w
+        for values, holds in groups:
+            scores = values @ w
+            e = np.exp(scores - scores.max())
+            held = e[holds].sum()
+            total -= np.log(held / e.sum())
+            gradient -= values[holds].T @ (e[holds] / held) - values.T @ (e / e.sum())
+        return total, gradient
+
+    found = minimize(loss, np.zeros(len(features)), jac=True, method="L-BFGS-B").x
+    weights = {f: round(float(w), 4) for f, w in zip(features, found, strict=True)}
+    fitted = Weights(weights, 0.0, 0.0)
     return replace(fitted, threshold=threshold(cases, fitted))
 
 
@@ -200,8 +214,8 @@ def threshold(cases: list[Case], weights: Weights) -> float:
     for source, scores in best_scores.items():
         if scores:
             refused = int(MAX_REFUSED[source] * len(scores))
-            limits.append(sorted(scores)[refused] - 1e-6)
-    return round(min(limits), 4) if limits else 0.0
+            limits.append(sorted(scores)[refused])
+    return math.floor(min(limits) * 1e4 - 1e-6) / 1e4 if limits else 0.0  # stored rounded down
 
 
 def report(name: str, result: dict[str, float]) -> None:

@@ -33,8 +33,9 @@ FEATURES = (
     "headline",  # share of its article's title words it holds: what the story is about
     "before",  # share of the question's words the sentence before it holds
     "asked_for",  # holds what the question asks for: an amount, a date, a name, a cause, words
-    "names",  # share of the question's names it holds, with its title
+    "early",  # how near its article's start it stands: a story gives its main facts first
 )
+EARLY_PASSAGES = 5  # passages into an article after which a sentence counts as late
 
 _CAUSE = re.compile(
     r"""
@@ -82,7 +83,6 @@ def fitted_weights(path: Path = WEIGHTS_FILE) -> Weights:
 def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
     """The named feature values of one candidate sentence; its meaning is compared later, for
     the few worth it."""
-    with_title = cand.terms | cand.title_terms
     return {
         "coverage": terms.share(cand.terms),  # not scored: picks whom to compare by meaning
         "title": terms.share(cand.title_terms),
@@ -93,7 +93,7 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
         "headline": cand.headline,
         "before": terms.share(cand.before),
         "asked_for": asked_for(cand.excerpt, intent),
-        "names": len(with_title & terms.names) / len(terms.names) if terms.names else 0.0,
+        "early": max(0.0, 1.0 - cand.position / EARLY_PASSAGES),
     }
 
 
