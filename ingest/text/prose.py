@@ -14,8 +14,8 @@ MAX_NUMBER_SHARE = 0.35  # of the words: more, and it is a table row or a list o
 _FURNITURE = re.compile(
     r"""
     ^\s*\d{1,2}:\d{2}\s*(?:a\.?m\.?|p\.?m\.?)?\s   # a live-blog stamp: "10:29 p.m. FUMBLE"
-    | ^\s*[A-Z]{5,}(?:\s+[A-Z]{3,})*\s*[—–:-]\s   # a shouted label: "BREAKING:", "FUMBLE —"
-    | ^\s*(?:by|written\s+by|reporting\s+by|editing\s+by|additional\s+reporting)\s+[A-Z]
+    | ^\s*(?-i:[A-Z]{5,}(?:\s+[A-Z]{3,})*)\s*[—–:-]\s   # a shouted label: "BREAKING:", "FUMBLE —"
+    | ^\s*(?:by|written\s+by|reporting\s+by|editing\s+by|additional\s+reporting)\s+(?-i:[A-Z])
     | \b(?:photo|image|picture|illustration|video)s?\s*(?:by|credit|courtesy)\b
     | ^\s*(?:photo|image|picture|illustration|video|caption)s?\s*:
     | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b

@@ -9,6 +9,7 @@ from ingest.text.prose import is_prose
     "text",
     [
         "10:29 p.m. FUMBLE — Browns recover at the 30 after a strip sack.",
+        "BREAKING — the council has voted to close the bridge for repairs tonight.",
         "MORE: Watch Blackhawks vs. Penguins live on Fubo (free trial)",
         "Photo: Harriers captain Ben Okoro lifts the trophy at the national stadium",
         "Photo by Jane Doe/Getty Images for the league",
@@ -41,8 +42,11 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "Palo Alto Networks and Dig declined to comment for this story.",
         '"We were a couple," she said of the summer they met.',
         'The family said he had "passed away peacefully" on Monday night.\u201d',
+        "Amazon has lowered its price for iRobot — first an offer of $1.7 billion — by 15%.",
+        "By the end of the season, the club had won three titles and lost only twice.",
     ],
 )
 def test_news_sentences_are_prose(text):
-    """Ordinary news sentences, numbers and all, stay candidates."""
+    """Ordinary news sentences, numbers and all, stay candidates; a dash after the opening
+    words does not make them a shouted label ("FUMBLE —"), nor "By the end" a byline."""
     assert is_prose(text)
