@@ -112,27 +112,32 @@ def collect(desk, refresh: bool = False) -> list[Case]:
     records += [("multihop", q) for q in multihop_data()[1]]
     cases = []
     for n, (source, record) in enumerate(records, 1):
-        question = record.get("question") or record["query"]
-        gathered = desk.gather(question)
-        searched = gathered.plan.text  # the question, its misspellings mended, as asking does
-        intent = read_intent(searched)
-        rated = []
-        if gathered.refusal is None:
-            rated = desk.answerer.rate(
-                searched,
-                gathered.plan,
-                gathered.passages,
-                gathered.read,
-                intent,
-                gathered.vector,
-                COLLECT_POOL,
-            )
-        cases.append(Case(source, record, gathered, intent, rated))
+        cases.append(rated_case(desk, source, record))
         if n % 100 == 0:
             print(f"rated {n}/{len(records)} questions", file=sys.stderr)
     rows = [(c.source, c.record, c.gathered, c.intent, c.rated) for c in cases]
     CACHE.write_bytes(pickle.dumps((rating_version(), rows)))
     return cases
+
+
+def rated_case(desk, source: str, record: dict) -> Case:
+    """One development question gathered and its candidates rated, as asking does, with the
+    COLLECT_POOL best compared by meaning."""
+    gathered = desk.gather(record.get("question") or record["query"])
+    searched = gathered.plan.text  # the question, its misspellings mended, as asking does
+    intent = read_intent(searched)
+    rated = []
+    if gathered.refusal is None:
+        rated = desk.answerer.rate(
+            searched,
+            gathered.plan,
+            gathered.passages,
+            gathered.read,
+            intent,
+            gathered.vector,
+            COLLECT_POOL,
+        )
+    return Case(source, record, gathered, intent, rated)
 
 
 def rescored(case: Case, weights: Weights) -> list[Rated]:

@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.fit_answers import Case, answer, fit
-from bot.qa.intent import read_intent
+from bench.fit_answers import Case, answer, fit, rated_case
 from bot.qa.scoring import FEATURES
 
 KEY_FACTS = {
@@ -23,16 +22,11 @@ KEY_FACTS = {
 @pytest.fixture(scope="module")
 def cases(desk) -> list[Case]:
     """The questions gathered and rated on the demo archive, as the fit's cache holds them."""
-    found = []
-    for question, fact in KEY_FACTS.items():
-        gathered = desk.gather(question)
-        intent = read_intent(gathered.plan.text)
-        rated = desk.answerer.rate(
-            gathered.plan.text, gathered.plan, gathered.passages, gathered.read, intent, None, 48
-        )
-        record = {"question": question, "kind": "fact", "answerable": True, "facts": [fact]}
-        found.append(Case("natural", record, gathered, intent, rated))
-    return found
+    records = [
+        {"question": question, "kind": "fact", "answerable": True, "facts": [fact]}
+        for question, fact in KEY_FACTS.items()
+    ]
+    return [rated_case(desk, "natural", record) for record in records]
 
 
 def test_fitted_weights_answer_the_questions_they_were_fitted_on(cases):
