@@ -204,7 +204,7 @@ def fit(cases: list[Case], features: tuple[str, ...] = FEATURES) -> Weights:
 
     found = minimize(loss, np.zeros(len(features)), jac=True, method="L-BFGS-B").x
     weights = {f: round(float(w), 4) for f, w in zip(features, found, strict=True)}
-    fitted = Weights(weights, 0.0, 0.0)
+    fitted = Weights(weights, 0.0)
     return replace(fitted, threshold=threshold(cases, fitted))
 
 

@@ -58,26 +58,26 @@ def _named(asked: set[str], found: set[str]) -> bool:
 
 @dataclass(frozen=True)
 class Weights:
-    """A weight per feature, the score's offset, and the score an answer must reach."""
+    """A weight per feature and the score an answer must reach (only a question's candidates
+    are compared, so the score needs no offset)."""
 
     features: dict[str, float]
-    bias: float
     threshold: float
 
     def score(self, values: dict[str, float]) -> float:
         """The weighted sum of the feature values."""
-        return self.bias + sum(self.features.get(f, 0.0) * v for f, v in values.items())
+        return sum(self.features.get(f, 0.0) * v for f, v in values.items())
 
     def as_json(self) -> dict:
         """The shape of answer_weights.json."""
-        return {"features": self.features, "bias": self.bias, "threshold": self.threshold}
+        return {"features": self.features, "threshold": self.threshold}
 
 
 @cache
 def fitted_weights(path: Path = WEIGHTS_FILE) -> Weights:
     """The weights fitted on the development questions."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Weights(dict(data["features"]), float(data["bias"]), float(data["threshold"]))
+    return Weights(dict(data["features"]), float(data["threshold"]))
 
 
 def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
