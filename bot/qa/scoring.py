@@ -47,6 +47,8 @@ _CAUSE = re.compile(
     """,
     re.I | re.X,
 )
+# Family words as questions type them and as news writes them: "Emily Hand's dad" is "her father".
+_KIN = {"dad": "father", "mom": "mother", "mum": "mother", "grandma": "grandmother"}
 _WEEKDAY = re.compile(r"\b(?:" + "|".join(sorted(CALENDAR)) + r")\b")
 
 
@@ -121,6 +123,7 @@ def asked_for(text: str, intent: Intent) -> float:
     if kind == SPEECH:
         speech = is_quotation(text) or has_attribution(text)
         heads = {w.split()[-1] for w in re.split(r"\s+(?:and|&)\s+", intent.speaker) if w}
+        heads = {_KIN.get(head.lower(), head) for head in heads}
         asked = stems(" ".join(heads))  # "minister" of "the health minister", for each named
         return float(speech) * (1.0 if not asked or _named(asked, stems(speakers(text))) else 0.5)
     return 0.0

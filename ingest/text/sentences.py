@@ -12,10 +12,14 @@ _ABBREV_END = re.compile(
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _OPEN_QUOTES = '“"‘'
 ATTRIBUTION = re.compile(
-    r"\b(said|says|told|tells|stated|states|added|adds|wrote|writes|asked|argued|noted|"
-    r"explained|warned|insisted|declared|according to)\b",
+    r"\b(said|says|told|tells|stated|(?-i:states)|added|adds|wrote|writes|asked|argued|noted|"
+    r"explained|warned|insisted|declared|agreed|agrees|admitted|admits|described|describes|"
+    r"replied|confessed|revealed|acknowledged|recalled|joked|reflected|conceded|tweeted|"
+    r"remarked|commented|responded|according to)\b",
     re.I,
 )
+_OBJECT_FIRST = frozenset({"told", "tells", "asked", "warned"})  # "warned Musk": Musk is told
+_LISTENER = re.compile(r"\b(?:was|were|is|are|be|been|being|when|if|once)$", re.I)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -49,14 +53,26 @@ def has_attribution(sentence: str) -> bool:
 
 
 def speakers(sentence: str) -> str:
-    """The words next to each attribution of a sentence, where its speakers are named: the
-    five before "said" and the four after it ("…, said Prime Minister Jane Doe.")."""
+    """The words naming who speaks in each attribution of a sentence: up to five before
+    "said", cut at a comma unless an aside ends there ("Jordan, a member of the caucus,
+    said" gives both), and up to four after it where the speaker follows the verb ("…,” said
+    Prime Minister Jane Doe.", "according to Doe"), not where the verb's object does
+    ("warned Musk", "told Clark")."""
     plain = _outside_quotes(sentence)
     near = []
     for match in ATTRIBUTION.finditer(plain):
-        before = plain[: match.start()].split()[-5:]
-        after = plain[match.end() :].split()[:4]
-        near.append(" ".join([*before, *after]))
+        head = plain[: match.start()].rstrip()
+        clauses = head.split(",")
+        aside = head.endswith(",") and len(clauses) >= 3  # "Doe, a senator, said"
+        named = clauses[-3:-1] if aside else clauses[-1:]
+        verb = match.group(1).lower()
+        if verb in _OBJECT_FIRST and _LISTENER.search(head):
+            continue  # "Kelce was asked", "when asked": no speaker named
+        follows = verb == "according to" or (
+            verb not in _OBJECT_FIRST and not aside and (not head or head[-1] in ',”"’')
+        )
+        after = plain[match.end() :].split()[:4] if follows else []
+        near.append(" ".join([*(w for c in named for w in c.split()[-5:]), *after]))
     return " ".join(near)
 
 

@@ -88,15 +88,16 @@ def test_a_source_the_archive_lacks_is_named_in_the_refusal(desk):
 
 def test_a_name_the_archive_never_mentions_is_not_found(desk):
     """The archive has a cup final and a 2022 date but no World Cup: no guess from them. A
-    name it writes with another word inside ("President Joe Biden" for "President Biden") or
-    with initials ("FC" for "Football Club") counts."""
+    name it writes with another word inside ("President Joe Biden" for "President Biden"), as
+    the start of a longer word ("Russian" for "Russia") or with initials ("FC" for "Football
+    Club") counts."""
     cup = desk.ask("Who won the 2022 World Cup?")
     assert not cup.found
     assert "The archive never mentions World Cup." in cup.text
     ukraine = desk.ask("What did Putin say about Ukraine?")
     assert "The archive never mentions Ukraine." in ukraine.text
     assert desk.ask("What did Putin and President Biden say in Geneva?").found
-    assert desk.ask("What did Russia say about Washington?").found
+    assert "never mentions" not in desk.ask("What did Russia say about Washington?").text
     by_author = desk.ask("What did Priya Saldanha write about the grid battery?")  # a byline
     assert "never mentions" not in by_author.text
     club = desk.ask("What did Ashbury Harriers Football Club say about final tickets?")

@@ -111,6 +111,13 @@ def test_words_of_someone_never_quoted_on_the_topic_are_refused(desk):
     assert not desk.ask("What did Biden say about the tram line?").found
 
 
+def test_words_of_those_only_spoken_to_are_refused(desk):
+    """The governor told reporters about the pause; the reporters themselves say nothing."""
+    answer = desk.ask("What did reporters say about the rate pause?")
+    assert not answer.found
+    assert "No article has reporters speak." in answer.text
+
+
 def test_a_when_answer_naming_only_a_weekday_gives_its_articles_date(desk):
     """ "on Saturday morning" says which day only with the article's date before it."""
     answer = desk.ask("when does the tram line open")

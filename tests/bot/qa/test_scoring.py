@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.qa.intent import CAUSE, Intent
+from bot.qa.intent import CAUSE, SPEECH, Intent
 from bot.qa.scoring import asked_for
 
 
@@ -24,3 +24,51 @@ def test_a_sentence_giving_a_cause_answers_why(sentence):
 def test_a_sentence_without_a_cause_does_not_answer_why():
     """A plain statement of what happened gives no cause."""
     assert asked_for("The bridge reopened on Monday morning.", Intent(CAUSE)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“There is no need for an explanation,” said Bayern’s midfielder Thomas Müller.",
+        "Müller, the club's longest-serving player, said the defeat was deserved.",
+        "The defeat was deserved, according to Thomas Müller.",
+    ],
+)
+def test_the_speaker_asked_about_speaks(sentence):
+    """Before "said", after it in an inverted attribution, or past an aside: Müller speaks."""
+    assert asked_for(sentence, Intent(SPEECH, speaker="Thomas Müller")) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("“They’re overdoing it a little bit, for sure,” Kelce agreed.", "Travis Kelce"),
+        ("Dyche described the deduction as both disproportionate and unjust.", "Sean Dyche"),
+        ("“We were a couple,” Swift revealed in the interview.", "Taylor Swift"),
+    ],
+)
+def test_reporting_verbs_besides_said_name_the_speaker(sentence, speaker):
+    """News reports speech with many verbs: "agreed", "described", "revealed"."""
+    assert asked_for(sentence, Intent(SPEECH, speaker=speaker)) == 1.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Last year the Commission also warned Musk over “huge work” ahead.",
+        "In his letter to Musk, Breton writes that X is being used to spread disinformation.",
+        "Well before the launch, Musk was asked about the probe.",
+        "X said Musk's staff in the United States would answer the probe.",
+    ],
+)
+def test_someone_spoken_to_or_of_is_not_the_speaker(sentence):
+    """Whom a speaker warns, writes to or is asked by is not who speaks: half, as for anyone."""
+    assert asked_for(sentence, Intent(SPEECH, speaker="Elon Musk")) == 0.5
+
+
+def test_a_family_word_finds_the_word_news_uses():
+    """ "Emily Hand's dad" is heard where "her father" speaks."""
+    sentence = (
+        "“She will have her birthday in the tunnels,” her father, Thomas Hand, told Fox News."
+    )
+    assert asked_for(sentence, Intent(SPEECH, speaker="Emily Hand's dad")) == 1.0
