@@ -118,6 +118,9 @@ _SPEAKER_PHRASE = re.compile(
     | (?P<possessive>[\w.\- ]{2,60}?)['’]s?\s+(?:response|reaction|quote|comments?|take
         |statement|remarks?|view|words)
     | (?P<subject>[\w.\- ]{2,60}?)\s+(?:say|says|said|quoted?|commented|responded|reacted)\b
+    | (?P<before_noun>[\w.\- ]{2,60}?)\s+(?:response|reaction|comments?|quotes?|statement
+        |remarks?)\s+(?:to|on|after|about|over|following)\b
+    | \bcomments?\s+(?:from|by)\s+(?P<commenting>[\w.\- ]{2,60}?)(?:\s+(?:on|about|after)\b|\W*$)
     """,
     re.I | re.X,
 )

@@ -39,3 +39,17 @@ def test_the_speaker_asked_about_is_named():
     assert read_intent("What did Putin say about the Geneva summit?").speaker == "Putin"
     assert read_intent("Ten Hag's reaction to the 3-3 in Istanbul?").speaker == "Ten Hag"
     assert read_intent("how did alyssa healy react to losing").speaker == "alyssa healy"
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("tim cook reaction to the apple watch ban", "tim cook"),
+        ("rob bonta comments on meta and kids under 13", "rob bonta"),
+        ("Any comment from Thomas Müller after the 5-1 in Frankfurt?", "Thomas Müller"),
+    ],
+)
+def test_the_speaker_is_named_before_a_reaction_or_after_comment_from(question, speaker):
+    """ "X reaction to...", "X comments on..." and "comment from X" ask for X's words."""
+    intent = read_intent(question)
+    assert (intent.kind, intent.speaker) == (SPEECH, speaker)
