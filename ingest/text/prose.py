@@ -21,6 +21,10 @@ _FURNITURE = re.compile(
     | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b
     | ^\s*(?:sign\s+up|subscribe)\b | \bsubscribe\s+(?:to\s+)?(?:our|now|today|here)\b
     | \bsign\s+up\s+(?:for|to)\s+(?:our|the)\b.{0,30}\bnewsletter | \bfree\s+trial\b
+    | \bour\s+(?:[\w-]+\s+){0,5}newsletters?\b | \bsubscribe\s+to\s+the\b.{0,40}\bnewsletter
+    | \b(?:enter|provide)\s+(?:a\s+|your\s+)?(?:valid\s+)?e-?mail\b   # a sign-up form
+    | \bagree\s+to\s+(?:the\s+)?terms\b | \bI\s+agree\s+to\s+receive\b
+    | \bregister\s+or\s+subscribe\b | \baffiliate\s+(?:partners?|commission|links?)\b
     | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."

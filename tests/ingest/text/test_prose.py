@@ -24,6 +24,10 @@ from ingest.text.prose import is_prose
         "Michigan scandal winners and losers in the sign-stealing saga",
         "Welcome, Emma! pic.twitter.com/WYn6Sg9RmX — U.S. Soccer (@USWNT) November 14, 2023",
         "Read the full ruling and our analysis at https://example.com/ruling today.",
+        "Stay ahead with our free weekly Lifestyle Edit newsletter Please enter a valid email.",
+        "By pressing sign up, I confirm that I have read and agree to the Terms of Use.",
+        "Save Log in , register or subscribe to save articles for later.",
+        "When you buy through these links, TechCrunch may earn an affiliate commission.",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
