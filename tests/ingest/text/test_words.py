@@ -8,6 +8,15 @@ def test_a_stopword_with_s_is_no_term():
     assert content_terms("What's new in Putin's speech?") == ["new", "putin's", "speech"]
 
 
+def test_a_stopword_run_together_is_no_term():
+    """ "they're", "didn't", "what'd" and "won't" name no topic, as their words do not."""
+    assert content_terms("heard they're losing money, didn't they? what'd he say? won't") == [
+        "heard",
+        "losing",
+        "money",
+    ]
+
+
 def test_content_terms_drop_stopwords():
     """Question words and stopwords do not count as content."""
     assert content_terms("What did the article say about the Geneva summit?") == [
