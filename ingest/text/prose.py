@@ -21,10 +21,6 @@ _FURNITURE = re.compile(
     | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b
     | ^\s*(?:sign\s+up|subscribe)\b | \bsubscribe\s+(?:to\s+)?(?:our|now|today|here)\b
     | \bsign\s+up\s+(?:for|to)\s+(?:our|the)\b.{0,30}\bnewsletter | \bfree\s+trial\b
-    | \bour\s+(?:[\w-]+\s+){0,5}newsletters?\b | \bsubscribe\s+to\s+the\b.{0,40}\bnewsletter
-    | \b(?:enter|provide)\s+(?:a\s+|your\s+)?(?:valid\s+)?e-?mail\b   # a sign-up form
-    | \bagree\s+to\s+(?:the\s+)?terms\b | \bI\s+agree\s+to\s+receive\b
-    | \bregister\s+or\s+subscribe\b | \baffiliate\s+(?:partners?|commission|links?)\b
     | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."
@@ -34,6 +30,18 @@ _FURNITURE = re.compile(
     """,
     re.I | re.X,
 )
+# Sign-up forms, terms boxes and affiliate notes; searched only in sentences holding one of
+# _FORM_WORDS, as most hold none and each pattern costs time on every sentence.
+_FORMS = re.compile(
+    r"""
+    \bour\s+(?:[\w-]+\s+){0,5}newsletters?\b | \bsubscribe\s+to\s+the\b.{0,40}\bnewsletter
+    | \b(?:enter|provide)\s+(?:a\s+|your\s+)?(?:valid\s+)?e-?mail\b
+    | \bagree\s+to\s+(?:the\s+)?terms\b | \bI\s+agree\s+to\s+receive\b
+    | \bregister\s+or\s+subscribe\b | \baffiliate\s+(?:partners?|commission|links?)\b
+    """,
+    re.I | re.X,
+)
+_FORM_WORDS = ("newsletter", "mail", "terms", "receive", "subscribe", "affiliate")
 _LOWERCASE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
@@ -54,5 +62,8 @@ def is_prose(sentence: str) -> bool:
     if len(_SEPARATORS.findall(sentence)) >= 2:
         return False
     if sum(bool(_NUMBER.match(w)) for w in words) > MAX_NUMBER_SHARE * len(words):
+        return False
+    lower = sentence.lower()
+    if any(word in lower for word in _FORM_WORDS) and _FORMS.search(sentence):
         return False
     return not _FURNITURE.search(sentence)
