@@ -28,8 +28,11 @@ def content_terms(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude stem so a word meets its other forms: "summits" and "summit", "reported" and
     "report", "rates" and "rate" (a final e goes, as "es" and "ed" take it), "cities" and
-    "city" (a y after a consonant is an i), "classes" and "class"."""
-    for suffix in ("'s", "ing", "ed", "es", "s"):
+    "city" (a y after a consonant is an i), "classes" and "class". A possessive goes however
+    short the word: "AI's" is "ai"."""
+    if word.endswith("'s") and len(word) > 2:
+        return stem(word[:-2])
+    for suffix in ("ing", "ed", "es", "s"):
         kept_s = suffix == "s" and word.endswith("ss")
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not kept_s:
             word = word[: -len(suffix)]

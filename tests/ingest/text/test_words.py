@@ -17,6 +17,16 @@ def test_a_stopword_run_together_is_no_term():
     ]
 
 
+def test_a_contraction_typed_without_its_apostrophe_is_no_term():
+    """Chat drops apostrophes: "didnt", "dont" and "whats" are stopwords too."""
+    assert content_terms("why didnt jada sign a prenup, whats up, i dont know") == [
+        "jada",
+        "sign",
+        "prenup",
+        "know",
+    ]
+
+
 def test_content_terms_drop_stopwords():
     """Question words and stopwords do not count as content."""
     assert content_terms("What did the article say about the Geneva summit?") == [
@@ -49,3 +59,10 @@ def test_plurals_of_y_and_ss_words_share_a_stem():
     ]
     for word, form in pairs:
         assert stem(word) == stem(form)
+
+
+def test_a_possessive_goes_however_short_the_word():
+    """ "AI's" meets "AI", and "Bankman-Fried's" meets "Bankman-Fried"."""
+    assert stem("ai's") == stem("ai") == "ai"
+    assert stem("eu's") == stem("eu")
+    assert stem("bankman-fried's") == stem("bankman-fried")
