@@ -11,18 +11,17 @@ _CLITIC = re.compile(r"(?:'s|'re|'ve|'ll|'d|'m|n't)$")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
-def is_stopword(word: str) -> bool:
-    """Whether a word names no topic: a stopword, or one run together with a short "is",
-    "are", "have", "will", "would", "am" or "not" ("what's", "they're", "didn't")."""
-    word = word.lower().replace("’", "'")
-    return word in STOPWORDS or _CLITIC.sub("", word) in STOPWORDS
-
-
 def content_terms(text: str) -> list[str]:
-    """Lower-cased words of text that carry meaning: no stopwords (nor "what's" and the like),
-    no one-letter words."""
+    """Lower-cased words of text that carry meaning: no stopwords, nor a stopword run together
+    with a short "is", "are", "have", "will", "would", "am" or "not" ("what's", "they're",
+    "didn't"), no one-letter words."""
     words = (w.lower().replace("’", "'") for w in WORD.findall(text))
-    return [w for w in words if len(w) > 1 and not is_stopword(w) and '"' not in w]
+    return [w for w in words if len(w) > 1 and not _stopword(w) and '"' not in w]
+
+
+def _stopword(word: str) -> bool:
+    """Whether a lower-cased word, or its part before a clitic, is a stopword."""
+    return word in STOPWORDS or _CLITIC.sub("", word) in STOPWORDS
 
 
 def stem(word: str) -> str:
