@@ -19,8 +19,7 @@ _FURNITURE = re.compile(
     | \b(?:photo|image|picture|illustration|video)s?\s*(?:by|credit|courtesy)\b
     | ^\s*(?:photo|image|picture|illustration|video|caption)s?\s*:
     | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b
-    | ^\s*(?:sign\s+up|subscribe)\b | \bsubscribe\s+(?:to\s+)?(?:our|now|today|here)\b
-    | \bsign\s+up\s+(?:for|to)\s+(?:our|the)\b.{0,30}\bnewsletter | \bfree\s+trial\b
+    | \bfree\s+trial\b
     | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."
@@ -34,14 +33,16 @@ _FURNITURE = re.compile(
 # _FORM_WORDS, as most hold none and each pattern costs time on every sentence.
 _FORMS = re.compile(
     r"""
-    \bour\s+(?:[\w-]+\s+){0,5}newsletters?\b | \bsubscribe\s+to\s+the\b.{0,40}\bnewsletter
+    ^\s*(?:sign\s+up|subscribe)\b | \bsubscribe\s+(?:to\s+)?(?:our|now|today|here)\b
+    | \bsign\s+up\s+(?:for|to)\s+(?:our|the)\b.{0,30}\bnewsletter
+    | \bour\s+(?:[\w-]+\s+){0,5}newsletters?\b | \bsubscribe\s+to\s+the\b.{0,40}\bnewsletter
     | \b(?:enter|provide)\s+(?:a\s+|your\s+)?(?:valid\s+)?e-?mail\b
     | \bagree\s+to\s+(?:the\s+)?terms\b | \bI\s+agree\s+to\s+receive\b
     | \bregister\s+or\s+subscribe\b | \baffiliate\s+(?:partners?|commission|links?)\b
     """,
     re.I | re.X,
 )
-_FORM_WORDS = ("newsletter", "mail", "terms", "receive", "subscribe", "affiliate")
+_FORM_WORDS = ("sign", "subscribe", "newsletter", "mail", "terms", "receive", "affiliate")
 _LOWERCASE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
