@@ -79,6 +79,11 @@ class Embedder(Embeddings):
         """The model's own tokenizer, which decides what fits its window."""
         return self.model.tokenizer
 
+    def knows_word(self, word: str) -> bool:
+        """Whether the model's vocabulary holds the word whole: a word of the language, not a
+        misspelling ("election" is one; "gogle" is read in pieces)."""
+        return len(self.tokenizer.tokenize(word)) == 1
+
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads before truncating, special tokens included."""

@@ -154,7 +154,9 @@ class NewsDesk:
         _check_length(question)
         self.index.require_articles(scopes)
         filters = self.index.keyword.narrowed(self.filters(since, until, source, scopes))
-        question, corrections = correct(question, self.index.keyword, filters.scopes)
+        question, corrections = correct(
+            question, self.index.keyword, self.index.embedder.knows_word, filters.scopes
+        )
         plan = self.retriever.plan(question, scopes=filters.scopes)
         found = self.retriever.ranked(question, k, filters, plan)
         passages = found.passages

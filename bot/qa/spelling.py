@@ -1,26 +1,27 @@
 """Words of a question that the archive never uses, matched to the nearest spelling it does.
 
-The keyword index stores Porter stems, so a question word is looked up by its stem; one the
-archive lacks ("gogle") is compared with the archive's stems that begin with the same two
+The keyword index stores Porter stems, so a question word is looked up by the stem the index's
+own tokenizer gives it. A word the archive lacks but the language has ("election", "weed":
+one the embedding model's vocabulary holds whole) is no misspelling and stays as asked. One
+that is neither ("gogle") is compared with the archive's stems that begin with the same two
 letters, and the nearest (at most MAX_EDITS edits) that the reader's archives hold replaces it,
-written as their articles write it ("Google"). Among as near, the one found most often beside
-the question's other words wins ("epic v gogle" is Google, not goal), written as the
-articles write it in that company ("Online Saftey Act" is the Online Safety Act). A
-capitalised word never becomes a word written in lower case: a name the archive lacks stays a
-name. A word found only in another server's archive is neither mended nor offered.
+written as their articles write it ("Google"), when that written word too is at most MAX_EDITS
+from the asked one: stems near by chance ("deforest" and "dearest") are no slip of typing.
+Among as near, the one found most often beside the question's other words wins ("epic v
+gogle" is Google, not goal), written as the articles write it in that company ("Online Saftey
+Act" is the Online Safety Act). A capitalised word never becomes a word written in lower case:
+a name the archive lacks stays a name. A word found only in another server's archive is
+neither mended nor offered.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import snowballstemmer
-
-from ingest.store.keyword import KeywordIndex, Scopes, fts_prefix
+from ingest.store.keyword import KeywordIndex, Scopes, fts_prefix, index_stems
 from ingest.text.words import STOPWORDS
 
 MIN_LETTERS = 4  # shorter words are too often something else, one letter away
@@ -29,7 +30,6 @@ SHORT = 5
 TOGETHER = 1000  # chunks counted where a mended word stands with the question's other words
 RARE = 20  # chunks a word is taken to hold beyond its own: one seen once proves little
 _WORD = re.compile(r"[^\W\d_]+")  # as the keyword index splits words: "bank's" is "bank", "s"
-_STEMMER = snowballstemmer.stemmer("porter")
 
 
 @dataclass(frozen=True)
@@ -40,27 +40,24 @@ class Correction:
     meant: str
 
 
-def stem(word: str) -> str:
-    """The Porter stem the keyword index keeps for a word (its accents dropped, as there)."""
-    plain = unicodedata.normalize("NFKD", word.lower())
-    return _STEMMER.stemWord("".join(c for c in plain if not unicodedata.combining(c)))
-
-
 def correct(
-    question: str, keyword: KeywordIndex, scopes: Scopes = None
+    question: str, keyword: KeywordIndex, is_word: Callable[[str], bool], scopes: Scopes = None
 ) -> tuple[str, list[Correction]]:
-    """The question with every word the archive lacks replaced by its nearest spelling in the
-    archives of scopes, and the corrections made (none when every word is found, or nothing
-    is near)."""
+    """The question with every word the archive lacks and `is_word` does not know replaced by
+    its nearest spelling in the archives of scopes, and the corrections made (none when every
+    word is found or known, or nothing is near)."""
     words = [w for w in dict.fromkeys(_WORD.findall(question)) if _counts(w)]
-    known = [w for w in words if keyword.has_term(stem(w))]
+    stems = dict(zip(words, index_stems(words), strict=True))
+    known = [w for w in words if keyword.has_term(stems[w])]
     company = " OR ".join(f'"{w}"' for w in known)  # the question's words the archive has
     corrections = []
-    for word in (w for w in words if w not in known):
-        for near, together in nearest(stem(word), keyword, scopes, company):
+    for word in (w for w in words if w not in known and not is_word(w)):
+        for near, together in nearest(stems[word], keyword, scopes, company):
             where = f'"{near}" AND ({company})' if together else fts_prefix(near)
             written = _written(near, keyword.texts_matching(where, scopes), word)
-            if not (word[0].isupper() and written.islower()):  # a name stays a name
+            if word[0].isupper() and written.islower():  # a name stays a name
+                continue
+            if distance(word.lower(), written.lower()) <= MAX_EDITS:  # a slip, not a new word
                 corrections.append(Correction(word, written))
                 break
     for c in corrections:
@@ -107,11 +104,14 @@ def distance(a: str, b: str) -> int:
 
 
 def _written(term: str, texts: list[str], asked: str) -> str:
-    """How texts write the word with this stem: its most frequent form there (capitalised, if
-    they ever write it so, when the question did), in lower case when the question wrote the
-    word so."""
-    forms = Counter(word for text in texts for word in _WORD.findall(text) if stem(word) == term)
+    """How texts write the word with this stem: the form there spelt nearest the asked word,
+    the most frequent of those (capitalised, if they ever write it so, when the question did),
+    in lower case when the question wrote the word so."""
+    words = [word for text in texts for word in _WORD.findall(text)]
+    stems = index_stems(words)
+    forms = Counter(word for word, stem in zip(words, stems, strict=True) if stem == term)
     if asked[0].isupper() and any(form[0].isupper() for form in forms):
         forms = Counter({form: n for form, n in forms.items() if form[0].isupper()})
-    written = forms.most_common(1)[0][0] if forms else term
+    ranked = sorted(forms.items(), key=lambda f: (distance(asked.lower(), f[0].lower()), -f[1]))
+    written = ranked[0][0] if ranked else term
     return written.lower() if asked.islower() and not written.isupper() else written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from ingest.chunk import Chunk
 from ingest.store.errors import IndexUnavailable
 from ingest.store.migrations import Migrations, execute_all
 
+TOKENIZER = "porter unicode61 remove_diacritics 2"  # how the full-text index splits and stems
 # The first schema, as archives made before migrations have it.
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     article_id   TEXT PRIMARY KEY,
     title        TEXT NOT NULL,
@@ -44,7 +46,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, text, content='', tokenize='porter unicode61 remove_diacritics 2'
+    title, text, content='', tokenize='{TOKENIZER}'
 );
 """
 MIGRATIONS = Migrations()
@@ -536,6 +538,34 @@ _JOINED = (
     "JOIN articles a ON a.article_id = c.article_id "
     "WHERE chunks_fts MATCH ? {where} ORDER BY bm25(chunks_fts, ?, ?) LIMIT ?"
 )
+
+
+class _Stemmer:
+    """The full-text index's own tokenizer, on a table in memory: the stems it keeps."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute(f"CREATE VIRTUAL TABLE words USING fts5(text, tokenize='{TOKENIZER}')")
+        self._db.execute("CREATE VIRTUAL TABLE stems USING fts5vocab(words, 'instance')")
+
+    def stems(self, words: Sequence[str]) -> list[str]:
+        """The stem of each word (of its first token; "" when it has none)."""
+        with self._lock:
+            self._db.execute("DELETE FROM words")
+            rows = ((n, word) for n, word in enumerate(words))
+            self._db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", rows)
+            found = dict(self._db.execute("SELECT doc, term FROM stems WHERE offset = 0"))
+        return [found.get(n, "") for n in range(len(words))]
+
+
+_STEMMER = _Stemmer()
+
+
+def index_stems(words: Sequence[str]) -> list[str]:
+    """The stems the keyword index keeps for words of letters ("technology" is "technolog",
+    "Beyoncé" is "beyonc"): a word is found there by these, not by another stemmer's."""
+    return _STEMMER.stems(words)
 
 
 def fts_prefix(stem: str) -> str:

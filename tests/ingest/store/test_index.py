@@ -17,7 +17,7 @@ from ingest.store import index as index_module
 from ingest.store import keyword as keyword_module
 from ingest.store.errors import IndexNotReady, IndexUnavailable
 from ingest.store.index import KEYWORD_FILE, ArticleIndex, Outcome
-from ingest.store.keyword import Filters, KeywordIndex
+from ingest.store.keyword import Filters, KeywordIndex, index_stems
 from tests.ingest.helpers import open_index, write_article
 from tests.paths import SAMPLES
 
@@ -110,6 +110,15 @@ def test_samples_are_in_both_indexes_with_metadata(sample_index) -> None:
         assert meta["article_id"] == art.article_id and meta["title"] == art.title
         assert meta["outlet"] == art.outlet and meta["published"] == art.published.isoformat()
         assert meta["position"] == stored[chunk_id].position
+
+
+def test_words_are_stemmed_as_the_keyword_index_keeps_them(sample_index) -> None:
+    """index_stems gives the terms the index holds ("technology" is "technolog" there, where
+    other Porter stemmers say "technologi"), accents dropped, one per word."""
+    words = ["technology", "Councils", "Beyoncé", "running"]
+    assert index_stems(words) == ["technolog", "council", "beyonc", "run"]
+    assert sample_index.keyword.has_term("technolog") and sample_index.keyword.has_term("council")
+    assert index_stems([]) == []
 
 
 def test_reingesting_unchanged_articles_changes_nothing(sample_index) -> None:
