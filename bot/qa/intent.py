@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.qa.measures import measure_word
+from ingest.text.words import STOPWORDS
 
 BROAD, AMOUNT, DATE, PERSON, CAUSE, SPEECH, FACT = (
     "broad",
@@ -97,6 +98,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# "Who is Helen Marsh?": a question about someone named, not one asking for a name.
+_WHO_IS = re.compile(r"^\W*who(?:'s|’s|\s+is|\s+was)\s+(?P<named>[^?!.]+?)\W*$", re.I)
 # A piece of writing, or an outlet named in quotes ("the 'Fortune' article").
 _WRITING = re.compile(
     r"\b(?:article|report|story|piece|column|editorial|outlet)s?\b|(?:^|\s)['‘]\w", re.I
@@ -133,6 +136,7 @@ class Intent:
     kind: str
     speaker: str = ""
     measure: str = ""  # for AMOUNT, the word naming the measure: "deep", "price" (see measures)
+    named: str = ""  # for PERSON, whom "Who is X?" asks about: X
 
 
 def read_intent(question: str) -> Intent:
@@ -154,13 +158,29 @@ def read_intent(question: str) -> Intent:
 
 def _of_kind(kind: str, question: str) -> Intent:
     """The intent of a kind, with the measure an AMOUNT question names: money when it speaks
-    of paying, else the word after "how" ("deep") or "what is the" ("price")."""
+    of paying, else the word after "how" ("deep") or "what is the" ("price"); and whom a PERSON
+    question asks about."""
+    if kind == PERSON:
+        return Intent(kind, named=_named_person(question))
     if kind != AMOUNT:
         return Intent(kind)
     if _PAYING.search(question):
         return Intent(kind, measure="cost")
     words = (m.group(1) or m.group(2) for m in _MEASURE_WORD.finditer(question))
     return Intent(kind, measure=next(filter(None, map(measure_word, words)), ""))
+
+
+def _named_person(question: str) -> str:
+    """The name in "Who is Helen Marsh?" ("helen marsh" too): one to four words after "who
+    is", none a stopword or an -ing word ("who is leading", "who is the captain"), a lone word
+    only when capitalised ("who is responsible" names no one)."""
+    match = _WHO_IS.match(question)
+    if not match:
+        return ""
+    words = match.group("named").split()
+    if len(words) > 4 or any(w.lower() in STOPWORDS or w.lower().endswith("ing") for w in words):
+        return ""
+    return match.group("named") if len(words) > 1 or words[0][0].isupper() else ""
 
 
 def _speaker(question: str) -> str:

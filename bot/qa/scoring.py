@@ -108,14 +108,16 @@ def date_given(text: str) -> float:
 def asked_for(text: str, intent: Intent) -> float:
     """How well a sentence holds what the question asks for (0 to 1): an amount for "how
     much" (of another measure than the one asked for, half), a date for "when" (a weekday
-    or month alone half), a full name for "who", a cause for "why", and for "what did X say" a
-    quotation or report of speech, in full when X (the last word naming them: "Lindqvist",
-    "minister"; either of "X and Y") is who spoke."""
+    or month alone half), a full name for "who" (for "who is X", a sentence naming X), a
+    cause for "why", and for "what did X say" a quotation or report of speech, in full when X
+    (the last word naming them: "Lindqvist", "minister"; either of "X and Y") is who spoke."""
     kind = intent.kind
     if kind == AMOUNT:
         return gives_amount(text, intent.measure)
     if kind == DATE:
         return date_given(text)
+    if kind == PERSON and intent.named:  # "Who is Helen Marsh?": a sentence naming her
+        return float(stems(intent.named.split()[-1]) <= stems(text))
     if kind == PERSON:
         return float(any(len(name.split()) >= 2 for name, _ in names_in(text)))
     if kind == CAUSE:

@@ -34,6 +34,24 @@ def test_the_kind_of_question_is_read_from_its_wording(question, kind):
     assert read_intent(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("who is helen marsh", "helen marsh"),
+        ("Who's Josh Adeyemi?", "Josh Adeyemi"),
+        ("Who is Putin?", "Putin"),
+        ("who is responsible", ""),
+        ("who is the harriers captain", ""),
+        ("who is leading the race", ""),
+        ("Who manages the Harriers?", ""),
+    ],
+)
+def test_who_is_names_whom_it_asks_about(question, named):
+    """ "Who is X?" asks about X, named: not for any name; "who is the captain" names no one."""
+    intent = read_intent(question)
+    assert (intent.kind, intent.named) == (PERSON, named)
+
+
 def test_the_speaker_asked_about_is_named():
     """ "What did X say..." and "X's reaction..." name X, without the question's own words."""
     assert read_intent("What did Putin say about the Geneva summit?").speaker == "Putin"

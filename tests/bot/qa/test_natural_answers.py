@@ -52,6 +52,14 @@ def test_how_many_is_answered_with_the_number_from_prose_not_the_stats_table(des
     assert "|" not in answer.text
 
 
+def test_who_is_someone_is_answered_by_a_sentence_naming_them(desk):
+    """ "who is helen marsh" opens with the bank's governor, not the cup final's opening
+    sentence, which names other people."""
+    answer = desk.ask("who is helen marsh")
+    assert answer.found
+    assert "Governor Helen Marsh" in lines(answer)[0]
+
+
 def test_a_when_question_gets_the_date(desk):
     """ "When is the cup final?" is answered with the day it is played."""
     answer = desk.ask("When is the cup final?")
