@@ -71,9 +71,22 @@ def speakers(sentence: str) -> str:
         follows = verb == "according to" or (
             verb not in _OBJECT_FIRST and not aside and (not head or head[-1] in ',”"’')
         )
-        after = plain[match.end() :].split()[:4] if follows else []
+        after = _named_after(plain[match.end() :]) if follows else []
         near.append(" ".join([*(w for c in named for w in c.split()[-5:]), *after]))
     return " ".join(near)
+
+
+def _named_after(tail: str) -> list[str]:
+    """The words naming a speaker who follows the verb: up to four, and when a comma ends
+    them, the name it sets off, if capitalised words are all that stands before the next
+    stop ("said the control room manager, Ewan Tully."; not "according to the report, Musk
+    has…")."""
+    first, comma, rest = tail.partition(",")
+    words = first.split()[:4]
+    aside = re.split(r"[,.;:!?]", rest, maxsplit=1)[0].split()
+    if comma and len(first.split()) <= 6 and 0 < len(aside) <= 4:
+        words += aside if all(w[:1].isupper() for w in aside) else []
+    return words
 
 
 def is_introduction(sentence: str) -> bool:

@@ -60,6 +60,14 @@ def test_who_is_someone_is_answered_by_a_sentence_naming_them(desk):
     assert "Governor Helen Marsh" in lines(answer)[0]
 
 
+def test_a_speaker_named_after_their_role_is_heard(desk):
+    """ "…," said the operator's control room manager, Ewan Tully: his words answer "what did
+    Ewan Tully say", which was refused as if no article had him speak."""
+    answer = desk.ask("what did Ewan Tully say")
+    assert answer.found
+    assert "The battery responded in less than a second" in answer.text
+
+
 def test_a_when_question_gets_the_date(desk):
     """ "When is the cup final?" is answered with the day it is played."""
     answer = desk.ask("When is the cup final?")

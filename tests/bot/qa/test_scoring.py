@@ -32,10 +32,12 @@ def test_a_sentence_without_a_cause_does_not_answer_why():
         "“There is no need for an explanation,” said Bayern’s midfielder Thomas Müller.",
         "Müller, the club's longest-serving player, said the defeat was deserved.",
         "The defeat was deserved, according to Thomas Müller.",
+        "“It was deserved,” said the club's longest-serving player, Thomas Müller.",
     ],
 )
 def test_the_speaker_asked_about_speaks(sentence):
-    """Before "said", after it in an inverted attribution, or past an aside: Müller speaks."""
+    """Before "said", after it in an inverted attribution, past an aside, or named after his
+    role: Müller speaks."""
     assert asked_for(sentence, Intent(SPEECH, speaker="Thomas Müller")) == 1.0
 
 
@@ -59,6 +61,8 @@ def test_reporting_verbs_besides_said_name_the_speaker(sentence, speaker):
         "In his letter to Musk, Breton writes that X is being used to spread disinformation.",
         "Well before the launch, Musk was asked about the probe.",
         "X said Musk's staff in the United States would answer the probe.",
+        "According to the filing, Musk owns most of the shares.",
+        "“We will comply,” said the company's lawyer, adding that Musk had seen the letter.",
     ],
 )
 def test_someone_spoken_to_or_of_is_not_the_speaker(sentence):
