@@ -10,6 +10,7 @@ after one fact gets the sentence that gives it, then at most two more that add t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +38,7 @@ MEANING_POOL = 5  # candidates compared by meaning: the best by the other featur
 MEANING_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
 NOT_FOUND = "I could not find that in the articles."
 EVENTLESS = frozenset({"new", "latest"})  # "What is new...": no topic (see plan.ASKING)
+_WHAT_IS_NEW = re.compile(r"\b(?:news|new|latest|headlines|updates?)\b", re.I)
 
 
 @dataclass
@@ -76,8 +78,8 @@ class ExtractiveAnswerer:
         """An Answer built only from sentences of the passages (and of the passages `read`
         with their articles), or a "not found" answer; vector is the question's, when the
         caller has it."""
-        if names_only_a_period(plan):
-            return self._period(question, plan, passages)
+        if asks_only_for_news(plan):
+            return self._news(question, plan, passages)
         read = read or []
         quoted = with_read(passages, read)
         intent = read_intent(question)
@@ -122,15 +124,17 @@ class ExtractiveAnswerer:
             rated.sort(key=lambda r: r.score, reverse=True)
         return rated
 
-    def _period(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
-        """For a question that names only a period ("What happened last week?", "What did
-        the Daily Post report in May?"): the opening sentence of each article from that period
-        (and the outlets named), best first, from the first of its passages given (the service
-        gives each article's first passage)."""
+    def _news(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
+        """For a question that names no topic, only a period, an outlet or what is new ("What
+        happened last week?", "What did the Daily Post report in May?", "any news?"): the
+        opening sentence of each article from that period (and the outlets named), in the
+        order given, from the first of its passages given (the service gives the newest
+        articles' first passages)."""
         outlets = {o for mention in plan.outlets for o in mention.outlets}
         first: dict[str, tuple[int, Passage]] = {}
         for rank, passage in enumerate(passages):
-            if within(passage, plan.dates) and (not outlets or passage.outlet in outlets):
+            dated = not plan.dates or within(passage, plan.dates)
+            if dated and (not outlets or passage.outlet in outlets):
                 first.setdefault(passage.article_id, (rank, passage))
         none: frozenset[str] = frozenset()
         leads = [
@@ -139,8 +143,9 @@ class ExtractiveAnswerer:
             for s in split_sentences(p.text)[:1]
         ][:MAX_SENTENCES]
         if not leads:
-            return not_found(question, passages, reason="No article came out in that period.")
-        return compose(question, passages, Choice(leads))
+            reason = "No article came out in that period." if plan.dates else None
+            return not_found(question, passages, reason=reason)
+        return compose(question, passages, Choice(leads, set(leads)))
 
 
 def meaning_pool(rated: list[Rated], size: int = MEANING_POOL) -> list[Rated]:
@@ -291,10 +296,13 @@ def _from_named_outlets(
     return added
 
 
-def names_only_a_period(plan: QueryPlan) -> bool:
-    """Whether the question names a period and no topic: "What happened last week?"."""
+def asks_only_for_news(plan: QueryPlan) -> bool:
+    """Whether the question names no topic, only a period, an outlet or what is new: "What
+    happened last week?", "What has the Daily Post reported?", "What's the latest news?"."""
     asked = stems(" ".join([*plan.terms, *plan.phrases]))
-    return bool(plan.dates) and not asked - plan.date_stems - EVENTLESS
+    if asked - plan.date_stems - EVENTLESS:
+        return False
+    return bool(plan.dates or plan.outlets or _WHAT_IS_NEW.search(plan.text))
 
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:

@@ -105,6 +105,23 @@ class HybridRetriever:
         chosen = diversify(scores, self._article_of(scores), k, self.per_article)
         return Ranked([Passage.from_chunk(chunks[i], scores[i]) for i in chosen], vector)
 
+    def newest(self, plan: QueryPlan, filters: Filters, k: int) -> list[Passage]:
+        """The first passage of each of the k newest articles that the filters, the outlets
+        the question names and its dates admit, newest first: what "What's the latest?", "What
+        happened last week?" and "What has the Daily Post reported?" ask for."""
+        named = tuple(o for m in plan.outlets for o in m.outlets)
+        narrowed = _with_outlets(filters, named) if named and not filters.outlets else filters
+        windows = [_with_window(narrowed, w.bounds()) for w in plan.dates] or [narrowed]
+        keyword = self.index.keyword
+        found = {a.article_id: a for sub in windows for a in keyword.newest(sub, k)}
+        latest = sorted(found.values(), key=lambda a: a.published or date.min, reverse=True)
+        leads = []
+        for article in latest[:k]:
+            chunks = keyword.article_chunks(article.article_id)
+            if chunks:
+                leads.append(Passage.from_chunk(chunks[0], 1.0))
+        return leads
+
     def _rankings(
         self, plan: QueryPlan, filters: Filters
     ) -> tuple[np.ndarray, list[list[str]], list[float]]:

@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.qa.answer import ExtractiveAnswerer, names_only_a_period, not_found
+from bot.qa.answer import ExtractiveAnswerer, asks_only_for_news, not_found
 from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.spelling import Correction, correct
@@ -161,8 +161,8 @@ class NewsDesk:
         found = self.retriever.ranked(question, k, filters, plan)
         passages = found.passages
         refusal = self._unanswerable(plan, filters.scopes)
-        if refusal is None and names_only_a_period(plan):
-            passages = self._article_leads(passages)
+        if refusal is None and asks_only_for_news(plan):
+            passages = self.retriever.newest(plan, filters, k)
         read = [] if refusal else self._read_with(passages)
         return Gathered(plan, passages, read, refusal, found.vector, corrections)
 
@@ -175,16 +175,6 @@ class NewsDesk:
             chunks = self.index.keyword.article_chunks(article_id)
             read += [Passage.from_chunk(chunk, score) for chunk in chunks]
         return read
-
-    def _article_leads(self, passages: list[Passage]) -> list[Passage]:
-        """The first passage of each article the passages come from, in their order."""
-        leads: dict[str, Passage] = {}
-        for passage in passages:
-            if passage.article_id not in leads:
-                chunks = self.index.keyword.article_chunks(passage.article_id)
-                lead = Passage.from_chunk(chunks[0], passage.score) if chunks else passage
-                leads[passage.article_id] = lead
-        return list(leads.values())
 
     def _unanswerable(self, plan: QueryPlan, scopes: Sequence[int] | None) -> str | None:
         """Why the archive cannot answer, when the question names what it has nothing on: a

@@ -401,6 +401,12 @@ class KeywordIndex:
         sql = f"SELECT 1 FROM articles a WHERE author LIKE ? ESCAPE '\\'{where} LIMIT 1"
         return self.db.execute(sql, (pattern, *args)).fetchone() is not None
 
+    def newest(self, filters: Filters, limit: int) -> list[StoredArticle]:
+        """The newest articles the filters admit, newest first (undated ones last)."""
+        where, args = _filter_sql(filters)
+        sql = f"SELECT * FROM articles a WHERE 1{where} ORDER BY published DESC, title LIMIT ?"
+        return [_article(r) for r in self.db.execute(sql, (*args, limit))]
+
     def newest_published(self, scopes: Scopes = None) -> date | None:
         """The publication date of the newest article (of some scopes), if any has one."""
         where, args = self._scope_sql(scopes)

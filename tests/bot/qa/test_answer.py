@@ -309,8 +309,8 @@ def test_a_story_sharing_only_a_name_with_the_question_does_not_corroborate(desk
 
 
 def test_a_period_question_naming_an_outlet_quotes_only_that_outlet(desk):
-    """ "What did the Daily Post report in 2022?" opens each 2022 Daily Post story, not the
-    Evening Star's, nor a Daily Post story from 2021."""
+    """ "What did the Daily Post report in 2022?" opens each 2022 Daily Post story, dated, not
+    the Evening Star's, nor a Daily Post story from 2021."""
     post, star, old = passages(
         "The council approved the tram budget. It funds new lines.",
         "The mayor opened the new depot.",
@@ -322,7 +322,7 @@ def test_a_period_question_naming_an_outlet_quotes_only_that_outlet(desk):
     question = "What did the Daily Post report in 2022?"
     plan = plan_query(question, OutletMatcher(["Daily Post", "Evening Star"]), date(2024, 1, 1))
     answer = desk.answerer.answer(question, plan, [star, old, post])
-    assert answer.text == "The council approved the tram budget. [1]"
+    assert answer.text == "2022-05-01: The council approved the tram budget. [1]"
     assert [c.title for c in answer.citations] == [post.title]
 
 

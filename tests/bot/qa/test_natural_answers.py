@@ -68,6 +68,25 @@ def test_a_speaker_named_after_their_role_is_heard(desk):
     assert "The battery responded in less than a second" in answer.text
 
 
+def test_the_latest_news_is_the_newest_stories_openings_dated(desk):
+    """ "what's the latest news" and "any news?" name no topic: the newest stories open the
+    answer, each dated, newest first; they had been refused."""
+    for question in ("what's the latest news", "any news?"):
+        answer = desk.ask(question)
+        assert answer.found
+        days = [line[:10] for line in lines(answer)]
+        assert days[0] == "2024-09-12" and days == sorted(days, reverse=True)
+        assert len(days) == len(set(c.article_id for c in answer.citations)) >= 3
+
+
+def test_what_an_outlet_reported_is_its_stories_openings(desk):
+    """ "what has the harbour street journal reported" opens its two stories, newest first."""
+    answer = desk.ask("what has the harbour street journal reported")
+    assert answer.found
+    assert [line[:10] for line in lines(answer)] == ["2023-11-08", "2023-06-14"]
+    assert {c.outlet for c in answer.citations} == {"Harbour Street Journal"}
+
+
 def test_a_when_question_gets_the_date(desk):
     """ "When is the cup final?" is answered with the day it is played."""
     answer = desk.ask("When is the cup final?")
