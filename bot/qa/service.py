@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 ARTICLES_READ = 2  # best articles read in full for every answer
+NO_TOPIC = "The question names nothing to look for: say whom or what it is about."
 _FOLLOW_UP = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
 SHARED_ONLY = (SHARED,)
@@ -177,9 +178,12 @@ class NewsDesk:
         return read
 
     def _unanswerable(self, plan: QueryPlan, scopes: Sequence[int] | None) -> str | None:
-        """Why the archive cannot answer, when the question names what it has nothing on: a
+        """Why the archive cannot answer, when the question names nothing to look for ("what
+        did he say?", with no earlier question to say who), or what it has nothing on: a
         well-known outlet it holds no article from, or a source or name it never mentions (an
         author's name counts as mentioned)."""
+        if not (plan.terms or plan.phrases or plan.names or asks_only_for_news(plan)):
+            return NO_TOPIC
         if plan.missing_outlets:
             return f"The archive holds no articles from {', '.join(plan.missing_outlets)}."
         keyword = self.index.keyword

@@ -6,6 +6,7 @@ the real bundled model and the fitted weights."""
 import re
 
 from bot.qa.answer import MAX_LENGTH, NOT_FOUND
+from bot.qa.service import NO_TOPIC
 
 
 def lines(answer) -> list[str]:
@@ -85,6 +86,15 @@ def test_what_an_outlet_reported_is_its_stories_openings(desk):
     assert answer.found
     assert [line[:10] for line in lines(answer)] == ["2023-11-08", "2023-06-14"]
     assert {c.outlet for c in answer.citations} == {"Harbour Street Journal"}
+
+
+def test_a_question_naming_nothing_says_so(desk):
+    """ "what did he say" and "tell me more", asked with no earlier question, name no one and
+    nothing: the reply says what to do instead of quoting whichever story came first."""
+    for question in ("what did he say", "tell me more"):
+        answer = desk.ask(question)
+        assert not answer.found
+        assert NO_TOPIC in answer.text
 
 
 def test_a_when_question_gets_the_date(desk):
