@@ -559,8 +559,7 @@ class _Stemmer:
         """The stem of each word (of its first token; "" when it has none)."""
         with self._lock:
             self._db.execute("DELETE FROM words")
-            rows = ((n, word) for n, word in enumerate(words))
-            self._db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", rows)
+            self._db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", enumerate(words))
             found = dict(self._db.execute("SELECT doc, term FROM stems WHERE offset = 0"))
         return [found.get(n, "") for n in range(len(words))]
 
