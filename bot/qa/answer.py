@@ -22,6 +22,7 @@ from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
+from ingest.text.prose import is_prose
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stems
 
@@ -37,8 +38,9 @@ MEANING_POOL = 5  # candidates compared by meaning: the best by the other featur
 # as many holding the most of the question's words
 MEANING_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
 NOT_FOUND = "I could not find that in the articles."
-EVENTLESS = frozenset({"new", "latest"})  # "What is new...": no topic (see plan.ASKING)
-_WHAT_IS_NEW = re.compile(r"\b(?:news|new|latest|headlines|updates?)\b", re.I)
+# "What is new", "What happened lately": no topic (see plan.ASKING)
+EVENTLESS = frozenset(stems("new latest recent recently lately"))
+_WHAT_IS_NEW = re.compile(r"\b(?:news|new|latest|headlines|updates?|recently|lately)\b", re.I)
 
 
 @dataclass
@@ -137,15 +139,21 @@ class ExtractiveAnswerer:
             if dated and (not outlets or passage.outlet in outlets):
                 first.setdefault(passage.article_id, (rank, passage))
         none: frozenset[str] = frozenset()
+        openings = [(rank, p, _opening_sentence(p)) for rank, p in first.values()]
+        opened = [(rank, p, s) for rank, p, s in openings if s][:MAX_SENTENCES]
         leads = [
             Candidate(rank, p.article_id, n, p.position, 0, s, s, none, none, none, 0, True, True)
-            for n, (rank, p) in enumerate(first.values())
-            for s in split_sentences(p.text)[:1]
-        ][:MAX_SENTENCES]
+            for n, (rank, p, s) in enumerate(opened)
+        ]
         if not leads:
             reason = "No article came out in that period." if plan.dates else None
             return not_found(question, passages, reason=reason)
         return compose(question, passages, Choice(leads, set(leads)))
+
+
+def _opening_sentence(passage: Passage) -> str:
+    """A passage's first prose sentence ("" when it has none): not a heading or a caption."""
+    return next((s for s in split_sentences(passage.text) if is_prose(s)), "")
 
 
 def meaning_pool(rated: list[Rated], size: int = MEANING_POOL) -> list[Rated]:

@@ -326,6 +326,17 @@ def test_a_period_question_naming_an_outlet_quotes_only_that_outlet(desk):
     assert [c.title for c in answer.citations] == [post.title]
 
 
+def test_the_news_opens_each_story_with_its_first_prose_sentence(desk):
+    """ "What did the Daily Post report lately?" quotes each story's first sentence of prose,
+    not the heading the page opens with."""
+    (post,) = passages("The manager's future\n\nThe club sacked its manager on Monday night.")
+    post = replace(post, published=date(2023, 12, 25))
+    question = "What did the Daily Post report lately?"
+    plan = plan_query(question, OutletMatcher(["Daily Post"]))
+    answer = desk.answerer.answer(question, plan, [post])
+    assert answer.text == "2023-12-25: The club sacked its manager on Monday night. [1]"
+
+
 def test_a_comparison_quotes_each_outlet_it_names(desk):
     """Each outlet the question names is cited, even when another one covers more of it."""
     post, star = passages(
