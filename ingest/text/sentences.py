@@ -82,11 +82,10 @@ def _named_after(tail: str) -> list[str]:
     stop ("said the control room manager, Ewan Tully."; not "according to the report, Musk
     has…")."""
     first, comma, rest = tail.partition(",")
-    words = first.split()[:4]
+    words = first.split()
     aside = re.split(r"[,.;:!?]", rest, maxsplit=1)[0].split()
-    if comma and len(first.split()) <= 6 and 0 < len(aside) <= 4:
-        words += aside if all(w[:1].isupper() for w in aside) else []
-    return words
+    named = comma and len(words) <= 6 and 0 < len(aside) <= 4
+    return words[:4] + aside if named and all(w[:1].isupper() for w in aside) else words[:4]
 
 
 def is_introduction(sentence: str) -> bool:
