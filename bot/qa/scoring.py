@@ -117,7 +117,7 @@ def asked_for(text: str, intent: Intent) -> float:
     if kind == DATE:
         return date_given(text)
     if kind == PERSON and intent.named:  # "Who is Helen Marsh?": a sentence naming her
-        return float(stems(intent.named.split()[-1]) <= stems(text))
+        return float(_named(stems(intent.named.split()[-1]), stems(text)))
     if kind == PERSON:
         return float(any(len(name.split()) >= 2 for name, _ in names_in(text)))
     if kind == CAUSE:
