@@ -58,7 +58,7 @@ class Gathered:
     passages: list[Passage]
     read: list[Passage]  # the best articles' other passages
     refusal: str | None  # why the archive cannot answer, known before reading the passages
-    vector: np.ndarray  # the question's, as retrieval embedded it
+    vector: np.ndarray | None  # the question's, as retrieval embedded it (None: not searched)
     corrections: list[Correction] = field(default_factory=list)  # of words the archive lacks
 
 
@@ -151,7 +151,8 @@ class NewsDesk:
     ) -> Gathered:
         """What answering a question starts from: its plan, the k best passages (of the
         archives of scopes) and the rest of their best articles, or why the archive cannot
-        answer it."""
+        answer it. A question asking only for the news is not searched: its passages are the
+        newest stories' first."""
         _check_length(question)
         self.index.require_articles(scopes)
         filters = self.index.keyword.narrowed(self.filters(since, until, source, scopes))
@@ -159,13 +160,13 @@ class NewsDesk:
             question, self.index.keyword, self.index.embedder.knows_word, filters.scopes
         )
         plan = self.retriever.plan(question, scopes=filters.scopes)
-        found = self.retriever.ranked(question, k, filters, plan)
-        passages = found.passages
         refusal = self._unanswerable(plan, filters.scopes)
         if refusal is None and asks_only_for_news(plan):
-            passages = self.retriever.newest(plan, filters, k)
-        read = [] if refusal else self._read_with(passages)
-        return Gathered(plan, passages, read, refusal, found.vector, corrections)
+            newest = self.retriever.newest(plan, filters, k)
+            return Gathered(plan, newest, [], None, None, corrections)
+        found = self.retriever.ranked(question, k, filters, plan)
+        read = [] if refusal else self._read_with(found.passages)
+        return Gathered(plan, found.passages, read, refusal, found.vector, corrections)
 
     def _read_with(self, passages: list[Passage]) -> list[Passage]:
         """Every passage of the ARTICLES_READ best articles: the fact a question asks for is
