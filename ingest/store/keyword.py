@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -564,13 +565,16 @@ class _Stemmer:
         return [found.get(n, "") for n in range(len(words))]
 
 
-_STEMMER = _Stemmer()
+@cache
+def _stemmer() -> _Stemmer:
+    """The one stemmer, made when first needed rather than on import."""
+    return _Stemmer()
 
 
 def index_stems(words: Sequence[str]) -> list[str]:
     """The stems the keyword index keeps for words of letters ("technology" is "technolog",
     "Beyoncé" is "beyonc"): a word is found there by these, not by another stemmer's."""
-    return _STEMMER.stems(words)
+    return _stemmer().stems(words)
 
 
 def fts_prefix(stem: str) -> str:
