@@ -13,6 +13,9 @@ from ingest.text.prose import is_prose
         "MORE: Watch Blackhawks vs. Penguins live on Fubo (free trial)",
         "Photo: Harriers captain Ben Okoro lifts the trophy at the national stadium",
         "Photo by Jane Doe/Getty Images for the league",
+        "A worker sorts parcels at the depot in Eastvale, California, on Aug. 31, 2021.",
+        "Ministers shake hands at the summit in Bali, Indonesia, November 14, 2022.",
+        "A witness answers questions at the court in New York City, in this courtroom sketch.",
         "By Callum Fenwick and Priya Moss",
         "Sign up for our markets newsletter to get the next decision in your inbox.",
         "Attendance 61,204 | Possession 47% – 53% | Shots 11 – 9 | Corners 4 – 6",
@@ -31,8 +34,9 @@ from ingest.text.prose import is_prose
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
-    """Live-blog stamps, promos, captions, bylines, tables, questions, headings, embedded posts,
-    template placeholders and sentences with a web address are never answers."""
+    """Live-blog stamps, promos, captions (and a photo's place and date), bylines, tables,
+    questions, headings, embedded posts, template placeholders and sentences with a web
+    address are never answers."""
     assert not is_prose(text)
 
 
@@ -48,6 +52,9 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         'The family said he had "passed away peacefully" on Monday night.\u201d',
         "Amazon has lowered its price for iRobot — first an offer of $1.7 billion — by 15%.",
         "By the end of the season, the club had won three titles and lost only twice.",
+        "The game kicks off at 9 p.m. local time on Saturday, October 21, 2023.",
+        "Five months later, on August 24, 2022, the founders returned to the company.",
+        "The exchange filed for bankruptcy in New York on Nov. 11, 2022.",
     ],
 )
 def test_news_sentences_are_prose(text):
