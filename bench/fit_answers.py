@@ -32,7 +32,7 @@ from bench.evaluate import NULL_ANSWER, YES_NO, AnswerScores
 from bench.multihop import WORK, corpus_desk, multihop_data
 from bench.natural import judge, load_questions, normalised, summarise
 from bot.compose import configure_logging
-from bot.qa.answer import Rated, choose, compose, meaning_pool, not_found
+from bot.qa.answer import Rated, choose, compose, not_found
 from bot.qa.candidates import with_read
 from bot.qa.intent import Intent, read_intent
 from bot.qa.scoring import FEATURES, WEIGHTS_FILE, Weights, fitted_weights
@@ -57,7 +57,6 @@ RATING_MODULES = (
     "ingest.text.sentences",
     "ingest.text.words",
 )
-COLLECT_POOL = 48  # candidates compared by meaning when rating; asking compares fewer
 
 
 @dataclass
@@ -121,8 +120,7 @@ def collect(desk, refresh: bool = False) -> list[Case]:
 
 
 def rated_case(desk, source: str, record: dict) -> Case:
-    """One development question gathered and its candidates rated, as asking does, with the
-    COLLECT_POOL best compared by meaning."""
+    """One development question gathered and its candidates rated, as asking does."""
     gathered = desk.gather(record.get("question") or record["query"])
     searched = gathered.plan.text  # the question, its misspellings mended, as asking does
     intent = read_intent(searched)
@@ -135,21 +133,14 @@ def rated_case(desk, source: str, record: dict) -> Case:
             gathered.read,
             intent,
             gathered.vector,
-            COLLECT_POOL,
         )
     return Case(source, record, gathered, intent, rated)
 
 
 def rescored(case: Case, weights: Weights) -> list[Rated]:
-    """The candidates scored by the weights, best first, with only those of meaning_pool
-    compared by meaning, as when asking."""
-    cheap = replace(weights, features={**weights.features, "meaning": 0.0})
-    order = sorted(case.rated, key=lambda r: cheap.score(r.values), reverse=True)
-    pooled = {id(r) for r in meaning_pool(order)}
-    rated = []
-    for r in order:
-        values = r.values if id(r) in pooled else {**r.values, "meaning": 0.0}
-        rated.append(Rated(r.cand, values, weights.score(values), r.gives_name))
+    """The candidates scored by the weights, best first (the benchmark's archive keeps every
+    sentence's vector, so each was compared by meaning, as when asking)."""
+    rated = [Rated(r.cand, r.values, weights.score(r.values), r.gives_name) for r in case.rated]
     return sorted(rated, key=lambda r: r.score, reverse=True)
 
 

@@ -43,7 +43,7 @@ def build_desk(settings: Settings, bulk: bool = False) -> NewsDesk:
     return NewsDesk(
         index,
         HybridRetriever(index),
-        ExtractiveAnswerer(index.embedder),
+        ExtractiveAnswerer(index.embedder, sentence_vectors=index.sentence_vectors),
         llm,
         allow_private_urls=settings.allow_private_urls,
     )

@@ -10,11 +10,18 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ingest.errors import ModelUnavailable
+from ingest.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BATCH_SIZE = 64
+SENTENCE_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
+
+
+def meaning_text(sentence: str) -> str:
+    """The part of a sentence compared with a question by meaning: its first words."""
+    return " ".join(sentence.split()[:SENTENCE_WORDS])
 
 
 def bundled_model_path() -> Path:
@@ -136,6 +143,17 @@ class Embedder(Embeddings):
                 out = model.forward(dict(batch))["sentence_embedding"]
                 vectors[rows] = torch.nn.functional.normalize(out, dim=1).cpu().numpy()
         return vectors
+
+    def encode_sentences(self, passages: list[str]):
+        """For each passage, a row per sentence (as split_sentences splits it): the vector of
+        its meaning_text, all embedded in one model call."""
+        import numpy as np
+
+        split = [split_sentences(p) for p in passages]
+        texts = [meaning_text(s) for sentences in split for s in sentences]
+        vectors = self.encode(texts) if texts else np.zeros((0, 0), np.float32)
+        ends = np.cumsum([len(sentences) for sentences in split])
+        return np.split(vectors, ends[:-1]) if passages else []
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain interface: vectors for documents."""

@@ -104,15 +104,18 @@ def _store_batch(
     report: IngestReport,
     write_lock: AbstractContextManager,
 ) -> None:
-    """Embed a batch of articles' chunks in one model call, then store each article."""
+    """Embed a batch of articles' chunks, and their sentences, in a model call each, then
+    store each article."""
     if not batch:
         return
     all_chunks = [c for _, chunks in batch.values() for c in chunks]
     vectors = index.embedder.encode([c.embed_text for c in all_chunks])
+    sentence_vectors = index.embedder.encode_sentences([c.text for c in all_chunks])
     start = 0
     with write_lock:
         for article, chunks in batch.values():
             end = start + len(chunks)
-            report.count(index.store(article, chunks, vectors[start:end]), article)
+            outcome = index.store(article, chunks, vectors[start:end], sentence_vectors[start:end])
+            report.count(outcome, article)
             report.chunks += len(chunks)
             start = end

@@ -11,6 +11,7 @@ after one fact gets the sentence that gives it, then at most two more that add t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,7 @@ from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
+from ingest.embed import meaning_text
 from ingest.text.prose import is_prose
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stems
@@ -34,9 +36,8 @@ CLOSE = 0.5  # how near the best a further sentence from another article, adding
 # the question, must score
 GAIN = 2.0  # weight, beside its score, of the question's words a further sentence adds
 REDUNDANT = 0.7  # share of a sentence's words another chosen one holds: it adds nothing
-MEANING_POOL = 5  # candidates compared by meaning: the best by the other features, and
-# as many holding the most of the question's words
-MEANING_WORDS = 40  # of a sentence compared by meaning: its start says what it is about
+MEANING_POOL = 5  # of the candidates whose vectors were not kept at ingest, those compared by
+# meaning: the best by the other features, and as many holding the most of the question's words
 NOT_FOUND = "I could not find that in the articles."
 # "What is new", "What happened lately": no topic (see plan.ASKING)
 EVENTLESS = frozenset(stems("new latest recent recently lately"))
@@ -65,9 +66,15 @@ class Choice:
 class ExtractiveAnswerer:
     """Picks, orders and cites the sentences that answer a question."""
 
-    def __init__(self, embedder, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        embedder,
+        weights: Weights | None = None,
+        sentence_vectors: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.weights = weights or fitted_weights()
+        self.sentence_vectors = sentence_vectors or (lambda chunk_ids: {})
 
     def answer(
         self,
@@ -100,10 +107,10 @@ class ExtractiveAnswerer:
         read: list[Passage],
         intent: Intent,
         vector: np.ndarray | None = None,
-        pool: int | None = MEANING_POOL,
     ) -> list[Rated]:
-        """Every candidate with its features and score, best first. Only the `pool` best by
-        the other features are compared with the question by meaning (None: all)."""
+        """Every candidate with its features and score, best first. Each is compared with the
+        question by meaning, by the vector its sentence got at ingest; of those without one
+        (an archive ingested before they were kept), only the meaning_pool, by the model."""
         terms = question_terms(question, plan, passages)
         found = candidates(passages, terms, plan, read)
         name = likely_answer_name(question, passages)
@@ -114,17 +121,38 @@ class ExtractiveAnswerer:
         for r in rated:
             r.score = self.weights.score(r.values)
         rated.sort(key=lambda r: r.score, reverse=True)
-        compared = rated if pool is None else meaning_pool(rated, pool)
+        if not rated:
+            return rated
+        if vector is None:
+            vector = self.embedder.encode([question])[0]
+        kept = self._kept_vectors(with_read(passages, read))
+        unkept = []
+        for r in rated:
+            rows = kept.get(r.cand.passage_rank)
+            if rows is None:
+                unkept.append(r)
+            else:
+                r.values["meaning"] = float(rows[r.cand.index] @ vector)
+        compared = meaning_pool(unkept)
         if compared:
-            texts = [" ".join(r.cand.text.split()[:MEANING_WORDS]) for r in compared]
-            vectors = self.embedder.encode(texts if vector is not None else [question, *texts])
-            if vector is None:
-                vector, vectors = vectors[0], vectors[1:]
-            for r, similarity in zip(compared, vectors @ vector, strict=True):
+            texts = [meaning_text(r.cand.text) for r in compared]
+            for r, similarity in zip(compared, self.embedder.encode(texts) @ vector, strict=True):
                 r.values["meaning"] = float(similarity)
-                r.score = self.weights.score(r.values)
-            rated.sort(key=lambda r: r.score, reverse=True)
+        for r in rated:
+            r.score = self.weights.score(r.values)
+        rated.sort(key=lambda r: r.score, reverse=True)
         return rated
+
+    def _kept_vectors(self, passages: list[Passage]) -> dict[int, np.ndarray]:
+        """The sentence vectors kept at ingest, by passage rank, for the passages split into as
+        many sentences now as then."""
+        kept = self.sentence_vectors([p.chunk_id for p in passages])
+        return {
+            rank: rows
+            for rank, p in enumerate(passages)
+            if (rows := kept.get(p.chunk_id)) is not None
+            and len(rows) == len(split_sentences(p.text))
+        }
 
     def _news(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """For a question that names no topic, only a period, an outlet or what is new ("What

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -77,7 +77,7 @@ class ArticleIndex:
 
     def is_current(self, article: Article) -> bool:
         """True when this exact article is already stored whole, cut as this chunker cuts it,
-        vectors for this model included."""
+        vectors (its chunks' and their sentences') for this model included."""
         stored = self.keyword.article(article.article_id)
         if not (stored and stored.state == "ok" and stored.content_hash == article.content_hash):
             return False
@@ -86,21 +86,30 @@ class ArticleIndex:
         if not all(chunk_id.startswith(prefix) for chunk_id in wanted):
             return False  # cut with another chunk size: cut and embed it again
         # The catalogue is shared by every model's collection: after a model change, or vectors
-        # lost from Chroma, the article must be embedded again.
-        return self.vectors.ids_for_article(article.article_id) == wanted
+        # lost from Chroma, or its sentences stored without theirs, it is embedded again.
+        embedded = self.vectors.ids_for_article(article.article_id) == wanted
+        return embedded and self.keyword.has_sentence_vectors(wanted, self.embedder.identity)
 
-    def store(self, article: Article, chunks: list[Chunk], vectors) -> Outcome:
-        """Store an article's chunks and vectors, replacing any older version of it."""
+    def store(
+        self, article: Article, chunks: list[Chunk], vectors, sentence_vectors: Sequence = ()
+    ) -> Outcome:
+        """Store an article's chunks and vectors (and each chunk's sentence vectors, see
+        Embedder.encode_sentences), replacing any older version of it."""
         if self.is_current(article):
             return Outcome.UNCHANGED
         existed = self.keyword.article(article.article_id) is not None
-        self.keyword.put_pending(article, chunks)
+        self.keyword.put_pending(article, chunks, sentence_vectors, self.embedder.identity)
         self.vectors.upsert(chunks, vectors)
         new_ids = {c.chunk_id for c in chunks}
         stale = self.vectors.ids_for_article(article.article_id) - new_ids
         self.vectors.delete(sorted(stale))
         self.keyword.mark_stored(article.article_id)
         return Outcome.UPDATED if existed else Outcome.ADDED
+
+    def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict:
+        """Each chunk's sentence vectors as this index's model made them at ingest, by chunk id
+        (chunks stored without them are left out)."""
+        return self.keyword.sentence_vectors(chunk_ids, self.embedder.identity)
 
     def forget(self, article_id: str) -> StoredArticle:
         """Remove an article from both indexes."""

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from ingest.article import SHARED, Article
 from ingest.chunk import Chunk
 from ingest.store.errors import IndexUnavailable
@@ -85,6 +87,16 @@ def m004_vocabulary(db: sqlite3.Connection) -> None:
     the vocabulary that misspelt question words are mended from."""
     db.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocabulary USING fts5vocab(chunks_fts, 'row')"
+    )
+
+
+@MIGRATIONS
+def m005_sentence_vectors(db: sqlite3.Connection) -> None:
+    """Each chunk's sentence vectors (float16, a row per sentence) and the model that made
+    them: a question is compared with every sentence by meaning without running the model."""
+    db.execute(
+        "CREATE TABLE sentence_vectors (chunk_id TEXT NOT NULL, model TEXT NOT NULL, "
+        "sentences INTEGER NOT NULL, vectors BLOB NOT NULL, PRIMARY KEY (chunk_id, model))"
     )
 
 
@@ -192,10 +204,18 @@ class KeywordIndex:
 
     # --- writes -------------------------------------------------------------------------
 
-    def put_pending(self, article: Article, chunks: list[Chunk]) -> None:
-        """Replace the article's chunks and mark it pending until the vectors are in."""
+    def put_pending(
+        self,
+        article: Article,
+        chunks: list[Chunk],
+        sentence_vectors: Sequence[np.ndarray] = (),
+        model: str = "",
+    ) -> None:
+        """Replace the article's chunks and mark it pending until the vectors are in; with
+        each chunk's sentence vectors, when given, made by the model (those other models made
+        of a chunk kept, as its id says its text is the same)."""
         with self.transaction() as db:
-            self._delete_chunks(db, article.article_id)
+            self._delete_chunks(db, article.article_id, keep=[c.chunk_id for c in chunks])
             db.execute(
                 "INSERT OR REPLACE INTO articles (article_id, title, outlet, published, url, "
                 "author, origin, content_hash, chunk_count, state, ingested_at, scope) "
@@ -224,6 +244,15 @@ class KeywordIndex:
                     "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
                     (cur.lastrowid, article.title, chunk.text),
                 )
+            given = zip(chunks, sentence_vectors, strict=True) if len(sentence_vectors) else ()
+            db.executemany(
+                "INSERT OR REPLACE INTO sentence_vectors(chunk_id, model, sentences, vectors) "
+                "VALUES (?,?,?,?)",
+                [
+                    (chunk.chunk_id, model, len(rows), rows.astype(np.float16).tobytes())
+                    for chunk, rows in given
+                ],
+            )
 
     def mark_stored(self, article_id: str) -> None:
         """The article's vectors are in: it is whole again."""
@@ -237,8 +266,9 @@ class KeywordIndex:
             db.execute("DELETE FROM articles WHERE article_id=?", (article_id,))
 
     @staticmethod
-    def _delete_chunks(db: sqlite3.Connection, article_id: str) -> None:
-        """Delete an article's chunks from both tables (contentless FTS needs the old values)."""
+    def _delete_chunks(db: sqlite3.Connection, article_id: str, keep: Sequence[str] = ()) -> None:
+        """Delete an article's chunks from both tables (contentless FTS needs the old values),
+        and their sentence vectors but those of the chunk ids to keep."""
         rows = db.execute(
             "SELECT c.rowid, a.title, c.text FROM chunks c JOIN articles a USING(article_id) "
             "WHERE c.article_id=?",
@@ -246,6 +276,12 @@ class KeywordIndex:
         ).fetchall()
         db.executemany(
             "INSERT INTO chunks_fts(chunks_fts, rowid, title, text) VALUES('delete',?,?,?)", rows
+        )
+        marks = ",".join("?" * len(keep))
+        db.execute(
+            "DELETE FROM sentence_vectors WHERE chunk_id IN "
+            f"(SELECT chunk_id FROM chunks WHERE article_id=? AND chunk_id NOT IN ({marks}))",
+            (article_id, *keep),
         )
         db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
 
@@ -354,6 +390,35 @@ class KeywordIndex:
             ids,
         ).fetchall()
         return {r[0]: StoredChunk(r[0], r[1], r[2], _article(r[3:])) for r in rows}
+
+    def sentence_vectors(self, chunk_ids: Iterable[str], model: str) -> dict[str, np.ndarray]:
+        """Each chunk's sentence vectors as the model made them, a row per sentence, by chunk
+        id (chunks stored without them, or by another model, are left out)."""
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT chunk_id, sentences, vectors FROM sentence_vectors "
+            f"WHERE model=? AND chunk_id IN ({marks})",
+            (model, *ids),
+        ).fetchall()
+        return {
+            chunk_id: np.frombuffer(blob, np.float16).astype(np.float32).reshape(count, -1)
+            if count
+            else np.zeros((0, 0), np.float32)
+            for chunk_id, count, blob in rows
+        }
+
+    def has_sentence_vectors(self, chunk_ids: Iterable[str], model: str) -> bool:
+        """Whether every one of the chunks has its sentence vectors as the model made them."""
+        ids = list(chunk_ids)
+        marks = ",".join("?" * len(ids))
+        (count,) = self.db.execute(
+            f"SELECT COUNT(*) FROM sentence_vectors WHERE model=? AND chunk_id IN ({marks})",
+            (model, *ids),
+        ).fetchone()
+        return count == len(ids)
 
     def article_chunks(self, article_id: str) -> list[StoredChunk]:
         """An article's chunks in order."""

@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from bot.qa.answer import NOT_FOUND
+from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer
 from bot.qa.candidates import agent_nouns, with_speaker
+from bot.qa.intent import read_intent
 from bot.qa.names import likely_answer_name, names_in, ordinary_words
 from bot.qa.plan import OutletMatcher, plan_query
 from bot.qa.types import Passage
@@ -405,3 +406,20 @@ def test_a_possessive_ends_a_name():
         ("Bard", False),
         ("Martin O’Neill", False),
     ]
+
+
+def test_every_candidate_is_compared_by_meaning_from_the_vectors_kept_at_ingest(desk):
+    """With the sentence vectors ingest kept, every candidate gets its meaning, the same (to
+    float16) as running the model on it; without them only the MEANING_POOL best and wordiest
+    are compared, by the model."""
+    question = "What did the central bank decide?"
+    found = desk.gather(question)
+    asked = (question, found.plan, found.passages, found.read, read_intent(question), found.vector)
+    kept = desk.answerer.rate(*asked)
+    assert len(kept) > 2 * MEANING_POOL
+    assert all(r.values["meaning"] != 0.0 for r in kept)
+    unkept = ExtractiveAnswerer(desk.index.embedder).rate(*asked)
+    compared = [r for r in unkept if r.values["meaning"] != 0.0]
+    assert MEANING_POOL <= len(compared) <= 2 * MEANING_POOL
+    meaning = {r.cand: r.values["meaning"] for r in kept}
+    assert all(abs(meaning[r.cand] - r.values["meaning"]) < 2e-3 for r in compared)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import numpy as np
 import pytest
 
 from ingest.article import Article
-from ingest.chunk import article_id_of
+from ingest.chunk import Chunk, article_id_of
+from ingest.embed import meaning_text
 from ingest.pipeline import ingest
 from ingest.sources import iter_articles
 from ingest.store import index as index_module
@@ -18,6 +20,7 @@ from ingest.store import keyword as keyword_module
 from ingest.store.errors import IndexNotReady, IndexUnavailable
 from ingest.store.index import KEYWORD_FILE, ArticleIndex, Outcome
 from ingest.store.keyword import Filters, KeywordIndex, index_stems
+from ingest.text.sentences import split_sentences
 from tests.ingest.helpers import open_index, write_article
 from tests.paths import SAMPLES
 
@@ -135,6 +138,41 @@ def test_reingesting_unchanged_articles_changes_nothing(sample_index) -> None:
         assert sample_index.store(article, [], []) is Outcome.UNCHANGED
 
 
+def test_every_chunk_keeps_its_sentences_vectors(sample_index, embedder) -> None:
+    """Ingest keeps a vector per sentence of each chunk, as the model embeds the sentence's
+    first words: a question is compared with them without running the model again."""
+    chunks = sample_index.keyword.chunks(sample_index.keyword.chunk_ids())
+    kept = sample_index.sentence_vectors(chunks)
+    assert kept.keys() == chunks.keys()
+    for chunk_id, chunk in list(chunks.items())[:3]:
+        sentences = split_sentences(chunk.text)
+        expected = embedder.encode([meaning_text(s) for s in sentences])
+        assert kept[chunk_id].shape == expected.shape
+        assert np.allclose(kept[chunk_id], expected, atol=2e-3)
+    assert not sample_index.keyword.sentence_vectors(chunks, "another-model")
+
+
+def test_sentence_vectors_of_other_models_stay_while_the_chunks_do(tmp_path) -> None:
+    """Storing an article again under another model keeps the first model's sentence vectors
+    of the same chunks; new text (new chunk ids) drops them."""
+    keyword = KeywordIndex(tmp_path / KEYWORD_FILE)
+    article = Article(title="Tern colony grows", text="Terns nested on the pier.", outlet="X")
+    chunk = Chunk(f"{article.article_id}-a-0", article.article_id, 0, article.text, "", article)
+    rows = [np.ones((1, 4), np.float32)]
+    keyword.put_pending(article, [chunk], rows, "model-a")
+    keyword.put_pending(article, [chunk], [2 * rows[0]], "model-b")
+    assert keyword.sentence_vectors([chunk.chunk_id], "model-a")[chunk.chunk_id].tolist() == [
+        [1.0] * 4
+    ]
+    assert keyword.has_sentence_vectors([chunk.chunk_id], "model-b")
+    edited = replace(chunk, chunk_id=f"{article.article_id}-b-0")
+    keyword.put_pending(article, [edited], rows, "model-a")
+    assert not keyword.sentence_vectors([chunk.chunk_id], "model-a")
+    assert not keyword.sentence_vectors([chunk.chunk_id], "model-b")
+    keyword.delete(article.article_id)
+    assert not keyword.sentence_vectors([edited.chunk_id], "model-a")
+
+
 def test_changed_article_replaces_its_chunks_in_both_indexes(small_index, embedder) -> None:
     """An edited article's old chunks leave Chroma and FTS; words only in the old text are gone."""
     index, folder = small_index
@@ -155,6 +193,7 @@ def test_changed_article_replaces_its_chunks_in_both_indexes(small_index, embedd
     assert len(new_ids) == 1 and not new_ids & old_ids
     assert not old_ids & index.vectors.all_ids()
     assert index.vectors.ids_for_article(old.article_id) == new_ids
+    assert not index.sentence_vectors(old_ids) and index.sentence_vectors(new_ids)
     assert_in_step(index)
     # "dawn" was only in the old puffin text (the other articles still have it).
     assert not set(fts_rowids(index, "puffin")) & set(fts_rowids(index, "dawn"))
@@ -191,7 +230,9 @@ def test_forget_removes_an_article_from_both_indexes(small_index) -> None:
     index, _ = small_index
     [gannet] = index.keyword.articles("gannet")
     others = index.keyword.chunk_ids() - index.keyword.chunk_ids(gannet.article_id)
+    forgotten = index.keyword.chunk_ids(gannet.article_id)
     assert index.forget(gannet.article_id) == gannet
+    assert not index.sentence_vectors(forgotten)
     assert index.keyword.article(gannet.article_id) is None
     assert not index.keyword.chunk_ids(gannet.article_id)
     assert not index.vectors.ids_for_article(gannet.article_id)
@@ -229,7 +270,8 @@ def test_check_repairs_an_article_left_pending(small_index, embedder) -> None:
     index, _ = small_index
     article = Article(title="Tern colony grows", text="Terns nested on the old pier.", outlet="X")
     chunks = index.chunker().split(article)
-    index.keyword.put_pending(article, chunks)
+    sentences = embedder.encode_sentences([c.text for c in chunks])
+    index.keyword.put_pending(article, chunks, sentences, embedder.identity)
     assert not index.is_current(article)
     report = index.check()
     assert report.pending_articles == [article.article_id]
