@@ -210,7 +210,8 @@ def choose(
         timeline = _timeline(answering, passages)
         if timeline:
             return timeline
-    first = _opening(best, answering) if intent.kind in (BROAD, FACT) else best
+    # The best story's opening leads, whatever its own score: its sentence answers.
+    first = _opening(best, rated) if intent.kind in (BROAD, FACT) else best
     chosen = [first.cand] if first is best else [first.cand, best.cand]
     chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
@@ -249,11 +250,11 @@ def _unheard(rated: list[Rated], intent: Intent) -> bool:
     )
 
 
-def _opening(best: Rated, answering: list[Rated]) -> Rated:
-    """The opening sentence of the best sentence's article, when it answers too: a news story
-    gives its main fact first."""
+def _opening(best: Rated, among: list[Rated]) -> Rated:
+    """The opening sentence of the best sentence's article when it is among those given, else
+    the best: a news story gives its main fact first."""
     return next(
-        (r for r in answering if r.cand.lede and r.cand.article_id == best.cand.article_id), best
+        (r for r in among if r.cand.lede and r.cand.article_id == best.cand.article_id), best
     )
 
 

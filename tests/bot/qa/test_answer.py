@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer
-from bot.qa.candidates import agent_nouns, with_speaker
+from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
+from bot.qa.candidates import Candidate, agent_nouns, with_speaker
 from bot.qa.intent import read_intent
 from bot.qa.names import likely_answer_name, names_in, ordinary_words
 from bot.qa.plan import OutletMatcher, plan_query
+from bot.qa.scoring import Weights
 from bot.qa.types import Passage
 from ingest.text.sentences import split_sentences
 from tests.paths import SEED, shared_file
@@ -423,3 +424,25 @@ def test_every_candidate_is_compared_by_meaning_from_the_vectors_kept_at_ingest(
     assert MEANING_POOL <= len(compared) <= 2 * MEANING_POOL
     meaning = {r.cand: r.values["meaning"] for r in kept}
     assert all(abs(meaning[r.cand] - r.values["meaning"]) < 2e-3 for r in compared)
+
+
+def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
+    """A story's first sentence leads the answer to "tell me about X" when another of its
+    sentences answers best, even when the opening alone scores under the line (it does not
+    name X: "A Utah mother of six ... pleaded guilty")."""
+    question = "tell me about the ruby franke case"
+    weights = Weights({"meaning": 1.0}, threshold=0.5)
+    lede = "A Utah mother of six who gave parenting advice pleaded guilty on Monday."
+    best = "Ruby Franke stood shackled in jail clothing as she pleaded guilty to charges."
+
+    def rated(index: int, text: str, score: float, lede: bool) -> Rated:
+        none: frozenset[str] = frozenset()
+        cand = Candidate(0, "franke", 0, 0, index, text, text, none, none, none, 0, True, lede)
+        return Rated(cand, {"meaning": score}, score)
+
+    ranked = [rated(1, best, 0.9, False), rated(0, lede, 0.1, True)]
+    passage = Passage(
+        "franke-0", "franke", 0, f"{lede} {best}", "Franke pleads", "X", None, None, None, 1.0
+    )
+    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
+    assert [c.text for c in choice.sentences] == [lede, best]
