@@ -3,8 +3,6 @@
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
 from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
 from bot.qa.candidates import Candidate, agent_nouns, with_speaker
 from bot.qa.intent import read_intent
@@ -32,11 +30,6 @@ def test_geneva_question_quotes_the_summit_passage_with_its_speaker(desk):
     assert first.endswith(f"[{cited.number}]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the score prefers another of Putin's quotes: the summit quote names him only as "
-    "'the President', so it counts as someone else's words",
-)
 def test_the_seed_article_quotes_the_summit_with_its_speaker(desk):
     """Asked of the seed alone, the summit quotation split across its paragraphs is given with
     the words that say who spoke, and cited to the seed (outlet and date from its dateline)."""
