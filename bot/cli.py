@@ -191,7 +191,8 @@ def cmd_check(args, settings: Settings) -> int:
     report = build_index(settings).check(repair=args.repair)
     print(
         f"orphan vectors {report.orphan_vectors}, missing vectors {report.missing_vectors}, "
-        f"pending articles {len(report.pending_articles)}"
+        f"pending articles {len(report.pending_articles)}, "
+        f"chunks without sentence vectors {report.missing_sentence_vectors}"
     )
     if report.consistent:
         print("the indexes agree")

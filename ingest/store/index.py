@@ -39,12 +39,14 @@ class CheckReport:
     orphan_vectors: int = 0
     missing_vectors: int = 0
     pending_articles: list[str] = field(default_factory=list)
+    missing_sentence_vectors: int = 0  # chunks stored before their sentences' vectors were kept
     repaired: bool = False
 
     @property
     def consistent(self) -> bool:
-        """True when both indexes hold exactly the same chunks."""
-        return not (self.orphan_vectors or self.missing_vectors or self.pending_articles)
+        """True when both indexes hold exactly the same chunks, sentence vectors included."""
+        missing = self.missing_vectors or self.missing_sentence_vectors
+        return not (self.orphan_vectors or missing or self.pending_articles)
 
 
 class ArticleIndex:
@@ -182,10 +184,12 @@ class ArticleIndex:
         vector_ids = self.vectors.all_ids()
         orphans = sorted(vector_ids - stored_ids)
         missing = sorted(stored_ids - vector_ids)
-        report = CheckReport(len(orphans), len(missing), self.keyword.pending())
+        unsentenced = self.keyword.without_sentence_vectors(self.embedder.identity)
+        report = CheckReport(len(orphans), len(missing), self.keyword.pending(), len(unsentenced))
         if repair and not report.consistent:
             self.vectors.delete(orphans)
             self._embed_missing(missing)
+            self._embed_sentences(unsentenced)
             for article_id in report.pending_articles:
                 self.keyword.mark_stored(article_id)
             report.repaired = True
@@ -199,6 +203,14 @@ class ArticleIndex:
             batch = [stored[i] for i in chunk_ids[start : start + 256]]
             chunks = [as_chunk(s, chunker) for s in batch]
             self.vectors.upsert(chunks, self.embedder.encode([c.embed_text for c in chunks]))
+
+    def _embed_sentences(self, chunk_ids: list[str]) -> None:
+        """Embed the sentences of chunks stored without their vectors."""
+        stored = self.keyword.chunks(chunk_ids)
+        for start in range(0, len(chunk_ids), 256):
+            batch = chunk_ids[start : start + 256]
+            rows = self.embedder.encode_sentences([stored[i].text for i in batch])
+            self.keyword.put_sentence_vectors(batch, rows, self.embedder.identity)
 
 
 def as_chunk(stored, chunker: Chunker) -> Chunk:

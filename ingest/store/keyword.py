@@ -244,15 +244,33 @@ class KeywordIndex:
                     "INSERT INTO chunks_fts(rowid, title, text) VALUES (?,?,?)",
                     (cur.lastrowid, article.title, chunk.text),
                 )
-            given = zip(chunks, sentence_vectors, strict=True) if len(sentence_vectors) else ()
-            db.executemany(
-                "INSERT OR REPLACE INTO sentence_vectors(chunk_id, model, sentences, vectors) "
-                "VALUES (?,?,?,?)",
-                [
-                    (chunk.chunk_id, model, len(rows), rows.astype(np.float16).tobytes())
-                    for chunk, rows in given
-                ],
-            )
+            if len(sentence_vectors):
+                ids = [c.chunk_id for c in chunks]
+                self._put_sentence_vectors(db, ids, sentence_vectors, model)
+
+    def put_sentence_vectors(
+        self, chunk_ids: Sequence[str], sentence_vectors: Sequence[np.ndarray], model: str
+    ) -> None:
+        """Store the chunks' sentence vectors, as the model made them."""
+        with self.transaction() as db:
+            self._put_sentence_vectors(db, chunk_ids, sentence_vectors, model)
+
+    @staticmethod
+    def _put_sentence_vectors(
+        db: sqlite3.Connection,
+        chunk_ids: Sequence[str],
+        sentence_vectors: Sequence[np.ndarray],
+        model: str,
+    ) -> None:
+        """Write the chunks' sentence vectors (a row per sentence) as float16."""
+        db.executemany(
+            "INSERT OR REPLACE INTO sentence_vectors(chunk_id, model, sentences, vectors) "
+            "VALUES (?,?,?,?)",
+            [
+                (chunk_id, model, len(rows), rows.astype(np.float16).tobytes())
+                for chunk_id, rows in zip(chunk_ids, sentence_vectors, strict=True)
+            ],
+        )
 
     def mark_stored(self, article_id: str) -> None:
         """The article's vectors are in: it is whole again."""
@@ -409,6 +427,15 @@ class KeywordIndex:
             else np.zeros((0, 0), np.float32)
             for chunk_id, count, blob in rows
         }
+
+    def without_sentence_vectors(self, model: str) -> list[str]:
+        """Ids of the chunks that have no sentence vectors made by the model."""
+        rows = self.db.execute(
+            "SELECT chunk_id FROM chunks WHERE chunk_id NOT IN "
+            "(SELECT chunk_id FROM sentence_vectors WHERE model=?) ORDER BY chunk_id",
+            (model,),
+        )
+        return [r[0] for r in rows]
 
     def has_sentence_vectors(self, chunk_ids: Iterable[str], model: str) -> bool:
         """Whether every one of the chunks has its sentence vectors as the model made them."""

@@ -285,6 +285,24 @@ def test_check_repairs_an_article_left_pending(small_index, embedder) -> None:
     assert meta == chunks[0].metadata
 
 
+def test_check_repair_embeds_the_sentences_of_chunks_stored_without_them(small_index) -> None:
+    """Chunks stored before sentence vectors were kept make the archive inconsistent, and the
+    article not current; repair embeds their sentences from the stored text, without the
+    articles' sources."""
+    index, folder = small_index
+    ids = sorted(index.keyword.chunk_ids())
+    kept = index.sentence_vectors(ids)
+    index.keyword.db.execute("DELETE FROM sentence_vectors")
+    [puffin] = [a for a in iter_articles(str(folder)) if "puffin" in a.url]
+    assert not index.is_current(puffin)
+    report = index.check()
+    assert report.missing_sentence_vectors == len(ids) and not report.consistent
+    assert index.check(repair=True).repaired
+    assert index.check().consistent
+    again = index.sentence_vectors(ids)
+    assert all(np.array_equal(again[i], kept[i]) for i in ids)
+
+
 def test_interrupted_update_is_finished_by_the_next_store(small_index) -> None:
     """After a crash between catalogue and vector writes, storing again leaves no stale vectors."""
     index, folder = small_index
@@ -296,7 +314,8 @@ def test_interrupted_update_is_finished_by_the_next_store(small_index) -> None:
     report = index.check()
     assert report.orphan_vectors == len(old_ids) and report.missing_vectors == len(chunks)
     vectors = index.embedder.encode([c.embed_text for c in chunks])
-    assert index.store(new, chunks, vectors) is Outcome.UPDATED
+    sentences = index.embedder.encode_sentences([c.text for c in chunks])
+    assert index.store(new, chunks, vectors, sentences) is Outcome.UPDATED
     assert not old_ids & index.vectors.all_ids()
     assert_in_step(index)
 
