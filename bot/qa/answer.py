@@ -118,41 +118,35 @@ class ExtractiveAnswerer:
             Rated(c, features(c, terms, intent), gives_name=bool(name) and name in c.text)
             for c in found
         ]
-        for r in rated:
-            r.score = self.weights.score(r.values)
-        rated.sort(key=lambda r: r.score, reverse=True)
-        if not rated:
-            return rated
-        if vector is None:
+        if rated and vector is None:
             vector = self.embedder.encode([question])[0]
-        kept = self._kept_vectors(with_read(passages, read))
+        quoted = with_read(passages, read)
+        kept = self.sentence_vectors([p.chunk_id for p in quoted]) if rated else {}
         unkept = []
         for r in rated:
-            rows = kept.get(r.cand.passage_rank)
-            if rows is None:
-                unkept.append(r)
-            else:
+            rows = kept.get(quoted[r.cand.passage_rank].chunk_id)
+            if rows is not None and len(rows) == r.cand.sentences:  # split as it was at ingest
                 r.values["meaning"] = float(rows[r.cand.index] @ vector)
-        compared = meaning_pool(unkept)
-        if compared:
-            texts = [meaning_text(r.cand.text) for r in compared]
-            for r, similarity in zip(compared, self.embedder.encode(texts) @ vector, strict=True):
-                r.values["meaning"] = float(similarity)
+            else:
+                unkept.append(r)
+        self._compare_by_model(unkept, vector)
         for r in rated:
             r.score = self.weights.score(r.values)
         rated.sort(key=lambda r: r.score, reverse=True)
         return rated
 
-    def _kept_vectors(self, passages: list[Passage]) -> dict[int, np.ndarray]:
-        """The sentence vectors kept at ingest, by passage rank, for the passages split into as
-        many sentences now as then."""
-        kept = self.sentence_vectors([p.chunk_id for p in passages])
-        return {
-            rank: rows
-            for rank, p in enumerate(passages)
-            if (rows := kept.get(p.chunk_id)) is not None
-            and len(rows) == len(split_sentences(p.text))
-        }
+    def _compare_by_model(self, unkept: list[Rated], vector: np.ndarray | None) -> None:
+        """Compare the meaning_pool of the candidates without kept vectors with the question,
+        by running the model on them."""
+        if not unkept:
+            return
+        for r in unkept:
+            r.score = self.weights.score(r.values)
+        unkept.sort(key=lambda r: r.score, reverse=True)
+        compared = meaning_pool(unkept)
+        texts = [meaning_text(r.cand.text) for r in compared]
+        for r, similarity in zip(compared, self.embedder.encode(texts) @ vector, strict=True):
+            r.values["meaning"] = float(similarity)
 
     def _news(self, question: str, plan: QueryPlan, passages: list[Passage]) -> Answer:
         """For a question that names no topic, only a period, an outlet or what is new ("What

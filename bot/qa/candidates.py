@@ -40,6 +40,7 @@ class Candidate:
     headline: float  # share of its article's title words it holds
     on_topic: bool  # holds, with its title, a name or two of the question's words
     lede: bool  # the first prose sentence of its article
+    sentences: int = 0  # in its passage, as split now (0: not counted)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def _sentences(
                     len(words & title_stems) / len(title_stems) if title_stems else 0.0,
                     _on_topic(held | title, terms),
                     passage.position == 0 and not out,
+                    len(sentences),
                 )
             )
         before = held
