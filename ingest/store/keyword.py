@@ -439,13 +439,8 @@ class KeywordIndex:
 
     def has_sentence_vectors(self, chunk_ids: Iterable[str], model: str) -> bool:
         """Whether every one of the chunks has its sentence vectors as the model made them."""
-        ids = list(chunk_ids)
-        marks = ",".join("?" * len(ids))
-        (count,) = self.db.execute(
-            f"SELECT COUNT(*) FROM sentence_vectors WHERE model=? AND chunk_id IN ({marks})",
-            (model, *ids),
-        ).fetchone()
-        return count == len(ids)
+        ids = set(chunk_ids)
+        return len(self.sentence_vectors(ids, model)) == len(ids)
 
     def article_chunks(self, article_id: str) -> list[StoredChunk]:
         """An article's chunks in order."""
