@@ -20,9 +20,9 @@ _FURNITURE = re.compile(
     | ^\s*(?:photo|image|picture|illustration|video|caption)s?\s*:
     | \b(?:getty\s+images|ap\s+photo|shutterstock|reuters/|afp\s+via)\b
     | \bin\s+this\s+(?:[\w-]+\s+)?(?:sketch|photo|photograph|picture|image|screenshot|handout)\b
-    | (?-i:\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][\w.]*),\s+(?:on\s+)?  # "in
-      (?:[A-Z][a-z]+day,\s+)?(?-i:[A-Z][a-z]{2,8})\.?\s+\d{1,2},\s+\d{4}\b[^.]{0,40}\.\W*$  # Bali,
-      # Indonesia, November 14, 2022.": a photo caption, ending on where and when it was taken
+    # a photo caption ends on where and when it was taken: "in Bali, Indonesia, November 14, 2022."
+    | (?-i:\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][\w.]*),\s+(?:on\s+)?
+      (?:[A-Z][a-z]+day,\s+)?(?-i:[A-Z][a-z]{2,8})\.?\s+\d{1,2},\s+\d{4}\b[^.]{0,40}\.\W*$
     | \bfree\s+trial\b
     | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
