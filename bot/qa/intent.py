@@ -43,8 +43,9 @@ _SPEECH = re.compile(
     r"""
     \b(?:say|says|said|saying|quoted?|quotes|comments?|commented
     |respon(?:d|ds|ded|se)|react(?:s|ed|ion)?|describes?|described
-    |told|think|thinks|thought|reply|replied|argue[ds]?|admit(?:s|ted)?|warn(?:s|ed)?
-    |statement|remarks?)\b
+    |told|tells?(?!\s+(?:me|us)\b)|think|thinks|thought|reply|replied|argue[ds]?|admit(?:s|ted)?
+    |warn(?:s|ed)?|statement|remarks?|talk(?:s|ed|ing)?\s+about|take\s+on|sum(?:s|med)?\s+up
+    |answer(?:s|ed)?|insist(?:s|ed)?)\b
     """,
     re.I | re.X,
 )
@@ -117,7 +118,7 @@ _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|do
 _SPEAKER_PHRASE = re.compile(
     r"""
     (?:did|does|has|have|will)\s+(?P<after_verb>.{2,60}?)\s+(?:say|said|tell|think|respond
-        |react|describe|claim|comment|reply|argue|admit|warn)
+        |react|describe|claim|comment|reply|argue|admit|warn|talk|answer|sum|testify|insist)
     | (?P<possessive>[\w.\- ]{2,60}?)['’]s?\s+(?:response|reaction|quote|comments?|take
         |statement|remarks?|view|words)
     | (?P<subject>[\w.\- ]{2,60}?)\s+(?:say|says|said|quoted?|commented|responded|reacted)\b
@@ -127,6 +128,9 @@ _SPEAKER_PHRASE = re.compile(
     """,
     re.I | re.X,
 )
+
+# Words between the speaker and the verb: "Has Jose Altuve ever talked about..."
+_SPEAKER_ADVERBS = r"(?:\s+(?:ever|really|actually|already|publicly|just|also|even|now))+$"
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,7 @@ def _speaker(question: str) -> str:
     if not match or _WRITING.search(match.group()):
         return ""
     words = next(group for group in match.groups() if group)
+    words = re.sub(_SPEAKER_ADVERBS, "", words.strip(), flags=re.I)
     return re.sub(
-        r"^(?:(?:what|how|and|so|did|does|has|have|will|the|d)\s+)+", "", words.strip(), flags=re.I
+        r"^(?:(?:what|how|and|so|did|does|has|have|will|was|is|the|d|s)\s+)+", "", words, flags=re.I
     )

@@ -71,3 +71,24 @@ def test_the_speaker_is_named_before_a_reaction_or_after_comment_from(question, 
     """ "X reaction to...", "X comments on..." and "comment from X" ask for X's words."""
     intent = read_intent(question)
     assert (intent.kind, intent.speaker) == (SPEECH, speaker)
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("Has Helen Marsh ever talked about wages?", "Helen Marsh"),
+        ("How did the governor sum up the decision?", "governor"),
+        ("what did the mayor tell the council about the tram", "mayor"),
+        ("how did the coach answer the question about his future", "coach"),
+        ("What was Samu Kerevi's take on the World Cup?", "Samu Kerevi"),
+    ],
+)
+def test_talking_telling_answering_and_a_take_ask_for_the_speakers_words(question, speaker):
+    """ "Has X talked about...", "X's take on...", "what did X tell..." ask for X's words."""
+    intent = read_intent(question)
+    assert (intent.kind, intent.speaker) == (SPEECH, speaker)
+
+
+def test_tell_me_about_asks_for_the_story_not_someones_words():
+    """ "Tell me about" asks the bot, not what someone told."""
+    assert read_intent("tell me about the governor and the rate pause").kind == BROAD
