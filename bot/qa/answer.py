@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 
 from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
-from bot.qa.intent import BROAD, DATE, FACT, SPEECH, Intent, read_intent
+from bot.qa.intent import AMOUNT, BROAD, DATE, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
@@ -95,8 +95,7 @@ class ExtractiveAnswerer:
         rated = self.rate(question, plan, passages, read, intent, vector)
         choice = choose(rated, intent, plan, quoted, self.weights)
         if choice is None:
-            unheard = f"No article has {intent.speaker} speak." if _unheard(rated, intent) else None
-            return not_found(question, passages, reason=unheard)
+            return not_found(question, passages, reason=_why_none(rated, intent, self.weights))
         return compose(question, quoted, choice)
 
     def rate(
@@ -188,8 +187,9 @@ def meaning_pool(rated: list[Rated], size: int = MEANING_POOL) -> list[Rated]:
 def choose(
     rated: list[Rated], intent: Intent, plan: QueryPlan, passages: list[Passage], weights: Weights
 ) -> Choice | None:
-    """The sentences that answer, or None when even the best scores under the threshold, or
-    when the question asks for someone's words and no sentence has them speak."""
+    """The sentences that answer, or None when even the best scores under the threshold, when
+    the question asks for someone's words and no sentence has them speak, or when it asks for
+    an amount and the sentences that answer give none of the measure asked."""
     rated = _of_the_dates_asked(rated, plan, passages, weights.threshold)
     if not rated or rated[0].score < weights.threshold or _unheard(rated, intent):
         return None
@@ -201,7 +201,7 @@ def choose(
         and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
     if intent.kind == BROAD:
-        timeline = _timeline(answering, passages)
+        timeline = _timeline(_naming_asked(answering, plan), passages)
         if timeline:
             return timeline
     # The best story's opening leads, whatever its own score: its sentence answers.
@@ -211,6 +211,8 @@ def choose(
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(rated, chosen, plan, passages)
     chosen = _in_reading_order(chosen[:MAX_SENTENCES])
+    if intent.kind == AMOUNT and not _gives_amount(chosen, rated):
+        return None
     if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
     dated = {first.cand} if intent.kind == BROAD and first.cand.lede else set()
@@ -244,12 +246,37 @@ def _unheard(rated: list[Rated], intent: Intent) -> bool:
     )
 
 
+def _gives_amount(chosen: list[Candidate], rated: list[Rated]) -> bool:
+    """Whether a chosen sentence gives an amount of the measure the question asks for."""
+    given = {r.cand for r in rated if r.values["asked_for"] == 1.0}
+    return any(c in given for c in chosen)
+
+
+def _why_none(rated: list[Rated], intent: Intent, weights: Weights) -> str | None:
+    """What the reply says when no sentence answers: who was not heard, or that the articles
+    that answer give no such amount; None when nothing answers at all."""
+    if _unheard(rated, intent):
+        return f"No article has {intent.speaker} speak."
+    if intent.kind == AMOUNT and rated and rated[0].score >= weights.threshold:
+        return "The articles about it give no such figure."
+    return None
+
+
 def _opening(best: Rated, among: list[Rated]) -> Rated:
     """The opening sentence of the best sentence's article when it is among those given, else
     the best: a news story gives its main fact first."""
     return next(
         (r for r in among if r.cand.lede and r.cand.article_id == best.cand.article_id), best
     )
+
+
+def _naming_asked(answering: list[Rated], plan: QueryPlan) -> list[Rated]:
+    """The candidates whose sentence or title holds one of the names the question gives (all,
+    when it gives none): a timeline tells the story of what the question names."""
+    names = stems(" ".join(plan.names))
+    if not names:
+        return answering
+    return [r for r in answering if names & (r.cand.terms | r.cand.title_terms)]
 
 
 def _timeline(answering: list[Rated], passages: list[Passage]) -> Choice | None:

@@ -439,3 +439,21 @@ def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
     )
     choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
     assert [c.text for c in choice.sentences] == [lede, best]
+
+
+def test_a_timeline_holds_only_the_stories_naming_what_the_question_names(desk):
+    """Three cup final stories on three days, one never naming the Harriers: "What happened
+    with the Harriers in the cup final?" is a timeline of the two that do."""
+    days = [date(2024, 4, 21), date(2024, 5, 2), date(2024, 5, 19)]
+    texts = [
+        "The Harriers beat the champions to reach the cup final.",
+        "The cup final sold out in a day as fans queued for tickets.",
+        "The Harriers won the cup final for the first time.",
+    ]
+    stories = [
+        replace(p, published=day, title=f"Cup final story {i}")
+        for i, (p, day) in enumerate(zip(passages(*texts), days, strict=True))
+    ]
+    question = "What happened with the Harriers in the cup final?"
+    answer = desk.answerer.answer(question, plan_query(question), stories)
+    assert [line[:10] for line in answer.text.splitlines()] == ["2024-04-21", "2024-05-19"]

@@ -163,6 +163,22 @@ def test_words_of_those_only_spoken_to_are_refused(desk):
     assert "No article has reporters speak." in answer.text
 
 
+def test_how_much_is_refused_when_the_story_gives_no_such_figure(desk):
+    """The grid battery story never says what the battery cost: the reply says so and names
+    the story, instead of quoting its opening."""
+    answer = desk.ask("how much did the grid battery cost")
+    assert not answer.found
+    assert "give no such figure" in answer.text
+    assert answer.citations[0].title.startswith("Giant grid battery")
+
+
+def test_how_did_someone_sum_up_quotes_them(desk):
+    """ "How did Helen Marsh sum up the rate cut?" asks for her words, and gets them first."""
+    answer = desk.ask("How did Helen Marsh sum up the rate cut?")
+    assert answer.found
+    assert lines(answer)[0].startswith("Governor Helen Marsh said the committee had acted")
+
+
 def test_a_when_answer_naming_only_a_weekday_gives_its_articles_date(desk):
     """ "on Saturday morning" says which day only with the article's date before it."""
     answer = desk.ask("when does the tram line open")
