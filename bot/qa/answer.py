@@ -201,7 +201,7 @@ def choose(
         and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
     if intent.kind == BROAD:
-        timeline = _timeline(_naming_asked(answering, plan), passages)
+        timeline = _timeline(_holding_the_names(answering, plan), passages)
         if timeline:
             return timeline
     # The best story's opening leads, whatever its own score: its sentence answers.
@@ -211,7 +211,7 @@ def choose(
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(rated, chosen, plan, passages)
     chosen = _in_reading_order(chosen[:MAX_SENTENCES])
-    if intent.kind == AMOUNT and not _gives_amount(chosen, rated):
+    if intent.kind == AMOUNT and not _giving_what_is_asked(rated) & set(chosen):
         return None
     if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
@@ -239,17 +239,13 @@ def _day_only(chosen: list[Candidate], intent: Intent) -> set[Candidate]:
 def _unheard(rated: list[Rated], intent: Intent) -> bool:
     """Whether a question after a named person's words ("What did Biden say...") finds no
     sentence where that person speaks."""
-    return (
-        intent.kind == SPEECH
-        and bool(intent.speaker)
-        and not any(r.values["asked_for"] == 1.0 for r in rated)
-    )
+    return intent.kind == SPEECH and bool(intent.speaker) and not _giving_what_is_asked(rated)
 
 
-def _gives_amount(chosen: list[Candidate], rated: list[Rated]) -> bool:
-    """Whether a chosen sentence gives an amount of the measure the question asks for."""
-    given = {r.cand for r in rated if r.values["asked_for"] == 1.0}
-    return any(c in given for c in chosen)
+def _giving_what_is_asked(rated: list[Rated]) -> set[Candidate]:
+    """The candidates that give in full what the question asks for: the speaker's own words,
+    an amount of the measure asked (see scoring.asked_for)."""
+    return {r.cand for r in rated if r.values["asked_for"] == 1.0}
 
 
 def _why_none(rated: list[Rated], intent: Intent, weights: Weights) -> str | None:
@@ -270,13 +266,12 @@ def _opening(best: Rated, among: list[Rated]) -> Rated:
     )
 
 
-def _naming_asked(answering: list[Rated], plan: QueryPlan) -> list[Rated]:
+def _holding_the_names(answering: list[Rated], plan: QueryPlan) -> list[Rated]:
     """The candidates whose sentence or title holds one of the names the question gives (all,
     when it gives none): a timeline tells the story of what the question names."""
-    names = stems(" ".join(plan.names))
-    if not names:
+    if not plan.name_stems:
         return answering
-    return [r for r in answering if names & (r.cand.terms | r.cand.title_terms)]
+    return [r for r in answering if plan.name_stems & (r.cand.terms | r.cand.title_terms)]
 
 
 def _timeline(answering: list[Rated], passages: list[Passage]) -> Choice | None:

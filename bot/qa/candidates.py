@@ -69,7 +69,7 @@ def question_terms(question: str, plan: QueryPlan, passages: list[Passage]) -> T
     named = {w for p in plan.phrases for w in stems(p)}
     weights = rarity_weights(asked | named, texts)
     weights = {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}
-    return Terms(weights, frozenset(stems(" ".join(plan.names))), agents)
+    return Terms(weights, plan.name_stems, agents)
 
 
 def agent_nouns(question: str) -> dict[str, str]:

@@ -58,6 +58,11 @@ class QueryPlan:
     names: tuple[str, ...] = ()  # proper names, which the archive must mention
     date_stems: frozenset[str] = frozenset()  # of the words naming its dates: "june", "2023"
 
+    @property
+    def name_stems(self) -> frozenset[str]:
+        """The stems of the proper names the question gives."""
+        return frozenset(stems(" ".join(self.names)))
+
     def match_expression(self) -> str:
         """An FTS5 MATCH expression: phrases and terms, any of them, each a quoted string."""
         parts = [fts_string(p) for p in (*self.phrases, *self.terms)]
