@@ -20,7 +20,7 @@ PERCENT = rf"{_NUMBER}\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
 MAGNITUDE = rf"{_NUMBER}\s*(?:million|billion|trillion|thousand|bn)\b"
 LENGTH = (
     rf"\b{_QUANTITY}(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|foot|ft"
-    r"|inch(?:es)?|yards?|cm|mm)\b"
+    r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)\b"
 )
 DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b"
 TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"

@@ -28,6 +28,7 @@ def test_the_measure_is_read_from_the_question(question, measure):
     ("sentence", "measure", "value"),
     [
         ("They lifted crust near a vent field about 2,500 metres down.", "deep", 1.0),
+        ("A drill collected samples from about 30 centimetres beneath the surface.", "deep", 1.0),
         ("Microbes thrive at temperatures close to 80 degrees Celsius.", "deep", 0.5),
         ("Microbes thrive at temperatures close to 80 degrees Celsius.", "hot", 1.0),
         ("The final cost is put at 410 million.", "cost", 1.0),
