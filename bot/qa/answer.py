@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
 from bot.qa.intent import AMOUNT, BROAD, DATE, FACT, SPEECH, Intent, read_intent
-from bot.qa.names import likely_answer_name
+from bot.qa.names import likely_answer_name, names_in
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
@@ -189,16 +189,22 @@ def choose(
 ) -> Choice | None:
     """The sentences that answer, or None when even the best scores under the threshold, when
     the question asks for someone's words and no sentence has them speak, or when it asks for
-    an amount and the sentences that answer give none of the measure asked."""
-    rated = _of_the_dates_asked(rated, plan, passages, weights.threshold)
-    if not rated or rated[0].score < weights.threshold or _unheard(rated, intent):
+    an amount and the sentences that answer give none of the measure asked. A question
+    after someone or something alone ("helen marsh", "What's new with ValleyLink?") is
+    answered by the sentences naming it, whatever they score: they are the archive's news of
+    it."""
+    threshold = weights.threshold
+    name = _asked_about_a_name(rated, intent, plan)
+    if name:
+        rated, threshold = [r for r in rated if name <= r.cand.terms], float("-inf")
+    rated = _of_the_dates_asked(rated, plan, passages, threshold)
+    if not rated or rated[0].score < threshold or _unheard(rated, intent):
         return None
     best = rated[0]
     answering = [
         r
         for r in rated
-        if r.score >= weights.threshold
-        and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
+        if r.score >= threshold and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
     if intent.kind == BROAD:
         timeline = _timeline(_holding_the_names(answering, plan), passages)
@@ -206,6 +212,8 @@ def choose(
             return timeline
     # The best story's opening leads, whatever its own score: its sentence answers.
     first = _opening(best, rated) if intent.kind in (BROAD, FACT) else best
+    if intent.kind == AMOUNT:
+        first = _giving_the_amount(best, answering)
     chosen = [first.cand] if first is best else [first.cand, best.cand]
     chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
@@ -217,6 +225,20 @@ def choose(
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
     dated = {first.cand} if intent.kind == BROAD and first.cand.lede else set()
     return Choice(chosen, dated | _day_only(chosen, intent))
+
+
+def _asked_about_a_name(rated: list[Rated], intent: Intent, plan: QueryPlan) -> frozenset[str]:
+    """The stems of the name a broad question gives as its whole topic, when a sentence
+    writes those words as a name ("helen marsh": "Governor Helen Marsh said"); else none."""
+    topic = stems(" ".join([*plan.terms, *plan.phrases])) - EVENTLESS - plan.date_stems
+    if intent.kind != BROAD or not topic:
+        return frozenset()
+    for r in rated:
+        if topic <= r.cand.terms:
+            named = stems(" ".join(n for n, lone in names_in(r.cand.text) if not lone))
+            if topic <= named:
+                return frozenset(topic)
+    return frozenset()
 
 
 def _of_the_dates_asked(
@@ -263,6 +285,20 @@ def _opening(best: Rated, among: list[Rated]) -> Rated:
     the best: a news story gives its main fact first."""
     return next(
         (r for r in among if r.cand.lede and r.cand.article_id == best.cand.article_id), best
+    )
+
+
+def _giving_the_amount(best: Rated, answering: list[Rated]) -> Rated:
+    """The best sentence of the best one's article that gives the amount asked for, else the
+    best: "How much did the tram line cost?" is answered by "The final cost is put at 410
+    million" before the story's opening."""
+    return next(
+        (
+            r
+            for r in answering
+            if r.cand.article_id == best.cand.article_id and r.values["asked_for"] == 1.0
+        ),
+        best,
     )
 
 

@@ -3,6 +3,8 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
 from bot.qa.candidates import Candidate, agent_nouns, with_speaker
 from bot.qa.intent import read_intent
@@ -124,10 +126,19 @@ def test_how_much_asks_for_an_amount_and_brings_in_no_story_that_says_much(desk)
     assert [c.outlet for c in answer.citations] == ["Riverton Evening Courier"]
 
 
+def test_the_sentence_giving_the_amount_leads_the_answer(desk):
+    """The tram story opens with its delays; the sentence with the cost leads the answer."""
+    answer = desk.ask("how much did the tram line cost")
+    assert answer.text.startswith("The final cost is put at 410 million")
+
+
 def test_how_deep_is_answered_by_a_depth_not_a_temperature(desk):
-    """The lede gives "80 degrees Celsius"; the depth is in the next paragraph."""
+    """The lede gives "80 degrees Celsius"; the depth is in the next paragraph. A depth in
+    centimetres is a depth too."""
     answer = desk.ask("How deep were the vents?")
     assert "2,500 metres" in answer.text
+    drilled = desk.ask("how deep did the rover drill")
+    assert drilled.text.startswith("A drill on the rover collected samples from about 30")
 
 
 def test_a_who_question_finds_the_noun_for_the_one_who_does_it(desk):
@@ -457,3 +468,14 @@ def test_a_timeline_holds_only_the_stories_naming_what_the_question_names(desk):
     question = "What happened with the Harriers in the cup final?"
     answer = desk.answerer.answer(question, plan_query(question), stories)
     assert [line[:10] for line in answer.text.splitlines()] == ["2024-04-21", "2024-05-19"]
+
+
+@pytest.mark.parametrize("question", ["helen marsh", "What's the latest with Helen Marsh?"])
+def test_a_question_giving_only_a_name_gets_the_dated_sentences_naming_it(desk, question):
+    """A name alone, or what is new with it, is answered by the sentences that name it, one
+    per story, dated: Helen Marsh speaks in both central bank stories, in neither opening."""
+    answer = desk.ask(question)
+    assert answer.found, answer.text
+    lines = answer.text.splitlines()
+    assert [line[:10] for line in lines] == ["2023-06-14", "2023-11-08"]
+    assert all("Helen Marsh" in line for line in lines)
