@@ -36,11 +36,19 @@ CLOSE = 0.5  # how near the best a further sentence from another article, adding
 # the question, must score
 GAIN = 2.0  # weight, beside its score, of the question's words a further sentence adds
 REDUNDANT = 0.7  # share of a sentence's words another chosen one holds: it adds nothing
+NAME_WORDS = 3  # words, at most, of a name a question gives as its whole topic
+NAME_READ = 3  # of the best sentences holding those words, those read for the name
 MEANING_POOL = 5  # of the candidates whose vectors were not kept at ingest, those compared by
 # meaning: the best by the other features, and as many holding the most of the question's words
 NOT_FOUND = "I could not find that in the articles."
 # "What is new", "What happened lately": no topic (see plan.ASKING)
 EVENTLESS = frozenset(stems("new latest recent recently lately"))
+# Openings that say the sentence follows from the one before: "As a result, …"
+_FOLLOWING = re.compile(
+    r"^\W*(?:as\s+a\s+result|consequently|therefore|thus|hence|because\s+of\s+(?:this|that)"
+    r"|that(?:'s|’s|\s+is)\s+why|this\s+(?:is\s+why|means))\b",
+    re.I,
+)
 _WHAT_IS_NEW = re.compile(r"\b(?:news|new|latest|headlines|updates?|recently|lately)\b", re.I)
 
 
@@ -218,7 +226,7 @@ def choose(
     chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(rated, chosen, plan, passages)
-    chosen = _in_reading_order(chosen[:MAX_SENTENCES])
+    chosen = _after_what_they_follow(_in_reading_order(chosen[:MAX_SENTENCES]), rated)
     if intent.kind == AMOUNT and not _giving_what_is_asked(rated) & set(chosen):
         return None
     if plan.dates and not any(within(passages[c.passage_rank], plan.dates) for c in chosen):
@@ -228,16 +236,16 @@ def choose(
 
 
 def _asked_about_a_name(rated: list[Rated], intent: Intent, plan: QueryPlan) -> frozenset[str]:
-    """The stems of the name a broad question gives as its whole topic, when a sentence
-    writes those words as a name ("helen marsh": "Governor Helen Marsh said"); else none."""
+    """The stems of the name a broad question gives as its whole topic, when one of the best
+    sentences holding its words writes them as a name ("helen marsh": "Governor Helen Marsh
+    said"); else none."""
     topic = stems(" ".join([*plan.terms, *plan.phrases])) - EVENTLESS - plan.date_stems
-    if intent.kind != BROAD or not topic:
+    if intent.kind != BROAD or not 0 < len(topic) <= NAME_WORDS:
         return frozenset()
-    for r in rated:
-        if topic <= r.cand.terms:
-            named = stems(" ".join(n for n, lone in names_in(r.cand.text) if not lone))
-            if topic <= named:
-                return frozenset(topic)
+    holding = [r.cand.text for r in rated if topic <= r.cand.terms][:NAME_READ]
+    for text in holding:
+        if topic <= stems(" ".join(name for name, lone in names_in(text) if not lone)):
+            return frozenset(topic)
     return frozenset()
 
 
@@ -349,6 +357,22 @@ def _adding(answering: list[Rated], chosen: list[Candidate], room: int) -> list[
         added.append(best)
         room -= len(best.excerpt)
     return added
+
+
+def _after_what_they_follow(chosen: list[Candidate], rated: list[Rated]) -> list[Candidate]:
+    """The chosen sentences, each that opens with what follows from the sentence before it
+    ("As a result, the ITC said it would impose an import ban") right after that sentence,
+    brought in or moved up: alone, it does not say what it follows from. At most
+    MAX_SENTENCES."""
+    candidate_at = {(r.cand.passage_rank, r.cand.index): r.cand for r in rated}
+    ordered: list[Candidate] = []
+    for cand in chosen:
+        prior = candidate_at.get((cand.passage_rank, cand.index - 1))
+        if _FOLLOWING.match(cand.text) and prior and prior not in ordered:
+            ordered.append(prior)
+        if cand not in ordered:
+            ordered.append(cand)
+    return ordered[:MAX_SENTENCES]
 
 
 def _repeats(cand: Candidate, chosen: list[Candidate]) -> bool:

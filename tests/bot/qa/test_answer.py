@@ -479,3 +479,19 @@ def test_a_question_giving_only_a_name_gets_the_dated_sentences_naming_it(desk, 
     lines = answer.text.splitlines()
     assert [line[:10] for line in lines] == ["2023-06-14", "2023-11-08"]
     assert all("Helen Marsh" in line for line in lines)
+
+
+def test_a_sentence_following_from_the_one_before_is_quoted_after_it(desk):
+    """ "As a result, the court said it would ban imports" does not say what it results from:
+    the sentence before it, the ruling, comes first."""
+    text = (
+        "Shoppers had queued outside stores in the capital since dawn on Monday. The trade court"
+        " ruled in the summer that the smartwatch copied two patents held by a small medical"
+        " device maker. As a result, the court said it would ban imports of the watch from"
+        " December. Shops will stop selling it after the holidays."
+    )
+    question = "Why is the smartwatch being banned?"
+    answer = desk.answerer.answer(question, plan_query(question), passages(text))
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("The trade court ruled in the summer"), answer.text
+    assert lines[1].startswith("As a result, the court said"), answer.text
