@@ -202,9 +202,9 @@ def choose(
     answered by the sentences naming it, whatever they score: they are the archive's news of
     it."""
     threshold = weights.threshold
-    name = _asked_about_a_name(rated, intent, plan)
-    if name:
-        rated, threshold = [r for r in rated if name <= r.cand.terms], float("-inf")
+    naming = _naming_the_name_asked(rated, intent, plan)
+    if naming is not None:
+        rated, threshold = naming, float("-inf")
     rated = _of_the_dates_asked(rated, plan, passages, threshold)
     if not rated or rated[0].score < threshold or _unheard(rated, intent):
         return None
@@ -235,18 +235,20 @@ def choose(
     return Choice(chosen, dated | _day_only(chosen, intent))
 
 
-def _asked_about_a_name(rated: list[Rated], intent: Intent, plan: QueryPlan) -> frozenset[str]:
-    """The stems of the name a broad question gives as its whole topic, when one of the best
-    sentences holding its words writes them as a name ("helen marsh": "Governor Helen Marsh
-    said"); else none."""
-    topic = stems(" ".join([*plan.terms, *plan.phrases])) - EVENTLESS - plan.date_stems
+def _naming_the_name_asked(
+    rated: list[Rated], intent: Intent, plan: QueryPlan
+) -> list[Rated] | None:
+    """For a broad question whose whole topic is a name, the candidates naming it; None for
+    any other question. The words are a name when one of the best sentences holding them
+    writes them as one ("helen marsh": "Governor Helen Marsh said")."""
+    topic = _topic_stems(plan)
     if intent.kind != BROAD or not 0 < len(topic) <= NAME_WORDS:
-        return frozenset()
-    holding = [r.cand.text for r in rated if topic <= r.cand.terms][:NAME_READ]
-    for text in holding:
-        if topic <= stems(" ".join(name for name, lone in names_in(text) if not lone)):
-            return frozenset(topic)
-    return frozenset()
+        return None
+    naming = [r for r in rated if topic <= r.cand.terms]
+    for r in naming[:NAME_READ]:
+        if topic <= stems(" ".join(name for name, lone in names_in(r.cand.text) if not lone)):
+            return naming
+    return None
 
 
 def _of_the_dates_asked(
@@ -272,10 +274,15 @@ def _unheard(rated: list[Rated], intent: Intent) -> bool:
     return intent.kind == SPEECH and bool(intent.speaker) and not _giving_what_is_asked(rated)
 
 
-def _giving_what_is_asked(rated: list[Rated]) -> set[Candidate]:
-    """The candidates that give in full what the question asks for: the speaker's own words,
+def _gives_in_full(r: Rated) -> bool:
+    """Whether a candidate gives in full what the question asks for: the speaker's own words,
     an amount of the measure asked (see scoring.asked_for)."""
-    return {r.cand for r in rated if r.values["asked_for"] == 1.0}
+    return r.values["asked_for"] == 1.0
+
+
+def _giving_what_is_asked(rated: list[Rated]) -> set[Candidate]:
+    """The candidates that give in full what the question asks for."""
+    return {r.cand for r in rated if _gives_in_full(r)}
 
 
 def _why_none(rated: list[Rated], intent: Intent, weights: Weights) -> str | None:
@@ -300,14 +307,8 @@ def _giving_the_amount(best: Rated, answering: list[Rated]) -> Rated:
     """The best sentence of the best one's article that gives the amount asked for, else the
     best: "How much did the tram line cost?" is answered by "The final cost is put at 410
     million" before the story's opening."""
-    return next(
-        (
-            r
-            for r in answering
-            if r.cand.article_id == best.cand.article_id and r.values["asked_for"] == 1.0
-        ),
-        best,
-    )
+    same_story = (r for r in answering if r.cand.article_id == best.cand.article_id)
+    return next(filter(_gives_in_full, same_story), best)
 
 
 def _holding_the_names(answering: list[Rated], plan: QueryPlan) -> list[Rated]:
@@ -412,10 +413,15 @@ def _from_named_outlets(
 def asks_only_for_news(plan: QueryPlan) -> bool:
     """Whether the question names no topic, only a period, an outlet or what is new: "What
     happened last week?", "What has the Daily Post reported?", "What's the latest news?"."""
-    asked = stems(" ".join([*plan.terms, *plan.phrases]))
-    if asked - plan.date_stems - EVENTLESS:
+    if _topic_stems(plan):
         return False
     return bool(plan.dates or plan.outlets or _WHAT_IS_NEW.search(plan.text))
+
+
+def _topic_stems(plan: QueryPlan) -> frozenset[str]:
+    """The stems of the question's words and phrases that name its topic: not its dates, nor
+    what is new ("latest", "recently")."""
+    return frozenset(stems(" ".join([*plan.terms, *plan.phrases])) - plan.date_stems - EVENTLESS)
 
 
 def _in_reading_order(chosen: list[Candidate]) -> list[Candidate]:
