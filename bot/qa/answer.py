@@ -304,11 +304,12 @@ def _opening(best: Rated, among: list[Rated]) -> Rated:
 
 
 def _giving_the_amount(best: Rated, answering: list[Rated]) -> Rated:
-    """The best sentence of the best one's article that gives the amount asked for, else the
-    best: "How much did the tram line cost?" is answered by "The final cost is put at 410
-    million" before the story's opening."""
+    """The best sentence of the best one's article that gives the amount asked for and holds
+    a word of the question, else the best: "How much did the tram line cost?" is answered by
+    "The final cost is put at 410 million" before the story's opening, but "How much water
+    ice did the lander find?" not by how deep its rover drilled."""
     same_story = (r for r in answering if r.cand.article_id == best.cand.article_id)
-    return next(filter(_gives_in_full, same_story), best)
+    return next((r for r in same_story if _gives_in_full(r) and r.cand.terms), best)
 
 
 def _holding_the_names(answering: list[Rated], plan: QueryPlan) -> list[Rated]:

@@ -24,6 +24,7 @@ LENGTH = (
 )
 DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b"
 TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"
+POWER = rf"{_NUMBER}\s*(?:[kmg]w|[kmg]wh|(?:kilo|mega|giga)?watt(?:-hours?|s)?)\b"
 SPEED = rf"{_NUMBER}\s*(?:mph|km/h|kph|knots|miles\s+(?:an|per)\s+hour)\b"
 AGE = rf"\b{_NUMBER}-year-old\b|\baged\s+{_NUMBER}|\b{_NUMBER}\s+years?\s+old\b"
 WEIGHT = rf"{_NUMBER}\s*(?:kg|kilograms?|tonnes?|tons?|lbs?|pounds|grams?)\b"
@@ -43,7 +44,7 @@ def _either(*patterns: str) -> re.Pattern[str]:
 # The word that names the measure ("deep" of "How deep...", "price" of "What is the price")
 # and the amounts that give it. Words not here ("many", "number") take any number.
 MEASURES: dict[str, re.Pattern[str]] = {
-    "much": _either(MONEY, PERCENT, MAGNITUDE, RATIO, WEIGHT, LENGTH),
+    "much": _either(MONEY, PERCENT, MAGNITUDE, RATIO, WEIGHT, LENGTH, POWER),
     "expensive": _either(MONEY),
     "long": _either(DURATION, LENGTH),
     "far": _either(LENGTH),
@@ -51,9 +52,11 @@ MEASURES: dict[str, re.Pattern[str]] = {
     "tall": _either(LENGTH),
     "high": _either(LENGTH, PERCENT, TEMPERATURE, MONEY),
     "low": _either(LENGTH, PERCENT, TEMPERATURE, MONEY),
-    "big": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
-    "large": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
-    "size": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT),
+    "big": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT, POWER),
+    "large": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT, POWER),
+    "size": _either(LENGTH, MAGNITUDE, MONEY, PERCENT, WEIGHT, POWER),
+    "capacity": _either(POWER, MAGNITUDE),
+    "powerful": _either(POWER),
     "fast": _either(SPEED),
     "old": _either(AGE),
     "hot": _either(TEMPERATURE),

@@ -132,6 +132,20 @@ def test_the_sentence_giving_the_amount_leads_the_answer(desk):
     assert answer.text.startswith("The final cost is put at 410 million")
 
 
+def test_an_amount_about_something_else_does_not_lead(desk):
+    """The lander story gives no amount of ice, only how deep the rover drilled: its opening
+    leads, not the depth, which holds no word of the question."""
+    answer = desk.ask("how much water ice did the lander find")
+    assert answer.text.startswith("A robotic lander operating near the moon's south pole")
+
+
+def test_how_big_is_answered_by_a_power_rating(desk):
+    """A battery's size is its power: "can deliver 400 megawatts for up to four hours"."""
+    answer = desk.ask("how big is the grid battery")
+    assert answer.found
+    assert "400 megawatts" in answer.text
+
+
 def test_how_deep_is_answered_by_a_depth_not_a_temperature(desk):
     """The lede gives "80 degrees Celsius"; the depth is in the next paragraph. A depth in
     centimetres is a depth too."""
