@@ -32,7 +32,7 @@ MAX_SENTENCES = 4  # with one from each outlet the question names
 MAX_ANSWERING = 3  # sentences that answer, at most
 MAX_LENGTH = 600  # characters of the answering sentences, unless the first alone is longer
 TIMELINE = 4  # stories in a timeline, at most
-CLOSE = 0.5  # how near the best a further sentence from another article, adding no word of
+CLOSE = 2.0  # how near the best a further sentence from another article, adding no word of
 # the question, must score
 GAIN = 2.0  # weight, beside its score, of the question's words a further sentence adds
 REDUNDANT = 0.7  # share of a sentence's words another chosen one holds: it adds nothing

@@ -132,6 +132,15 @@ def test_the_sentence_giving_the_amount_leads_the_answer(desk):
     assert answer.text.startswith("The final cost is put at 410 million")
 
 
+def test_another_story_that_answers_as_well_is_quoted_too(desk):
+    """Both central bank stories say when the next decision is due; the newer one, which
+    adds no word of the question, is quoted beside the older, which scores a little higher."""
+    answer = desk.ask("when is the next rate decision")
+    assert "August 2" in answer.text
+    assert "December 13" in answer.text
+    assert {c.published.isoformat() for c in answer.citations} == {"2023-06-14", "2023-11-08"}
+
+
 def test_an_amount_about_something_else_does_not_lead(desk):
     """The lander story gives no amount of ice, only how deep the rover drilled: its opening
     leads, not the depth, which holds no word of the question."""
