@@ -103,7 +103,8 @@ class ExtractiveAnswerer:
         rated = self.rate(question, plan, passages, read, intent, vector)
         choice = choose(rated, intent, plan, quoted, self.weights)
         if choice is None:
-            return not_found(question, passages, reason=_why_none(rated, intent, self.weights))
+            reason = _why_none(_from_stories_sharing_a_word(rated), intent, self.weights)
+            return not_found(question, passages, reason=reason)
         return compose(question, quoted, choice)
 
     def rate(
@@ -200,8 +201,10 @@ def choose(
     an amount and the sentences that answer give none of the measure asked. A question
     after someone or something alone ("helen marsh", "What's new with ValleyLink?") is
     answered by the sentences naming it, whatever they score: they are the archive's news of
-    it."""
+    it. Only stories sharing a word with the question answer; an outlet it names is quoted
+    whatever its story shares."""
     threshold = weights.threshold
+    every, rated = rated, _from_stories_sharing_a_word(rated)
     naming = _naming_the_name_asked(rated, intent, plan)
     if naming is not None:
         rated, threshold = naming, float("-inf")
@@ -225,7 +228,7 @@ def choose(
     chosen = [first.cand] if first is best else [first.cand, best.cand]
     chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
-    chosen += _from_named_outlets(rated, chosen, plan, passages)
+    chosen += _from_named_outlets(every, chosen, plan, passages)
     chosen = _after_what_they_follow(_in_reading_order(chosen[:MAX_SENTENCES]), rated)
     if intent.kind == AMOUNT and not _giving_what_is_asked(rated) & set(chosen):
         return None
@@ -233,6 +236,14 @@ def choose(
         return Choice(chosen, set(chosen))  # from other days than those asked: say which
     dated = {first.cand} if intent.kind == BROAD and first.cand.lede else set()
     return Choice(chosen, dated | _day_only(chosen, intent))
+
+
+def _from_stories_sharing_a_word(rated: list[Rated]) -> list[Rated]:
+    """The candidates whose story holds a word of the question, in its title or a sentence
+    read: one sharing none is about something else, however its sentences score ("who paid
+    for the tram" is not answered from a cup tie's report)."""
+    sharing = {r.cand.article_id for r in rated if r.cand.terms or r.cand.title_terms}
+    return [r for r in rated if r.cand.article_id in sharing]
 
 
 def _naming_the_name_asked(

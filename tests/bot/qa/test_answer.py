@@ -141,6 +141,14 @@ def test_another_story_that_answers_as_well_is_quoted_too(desk):
     assert {c.published.isoformat() for c in answer.citations} == {"2023-06-14", "2023-11-08"}
 
 
+def test_a_story_sharing_no_word_with_the_question_does_not_answer_it(desk):
+    """The cup semi-final's report names people, as "who" asks, but holds neither "paid" nor
+    "tram": the answer comes from the tram story."""
+    answer = desk.ask("who paid for the tram")
+    assert answer.found
+    assert [c.outlet for c in answer.citations] == ["Riverton Evening Courier"]
+
+
 def test_an_amount_about_something_else_does_not_lead(desk):
     """The lander story gives no amount of ice, only how deep the rover drilled: its opening
     leads, not the depth, which holds no word of the question."""
@@ -462,12 +470,13 @@ def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
     lede = "A Utah mother of six who gave parenting advice pleaded guilty on Monday."
     best = "Ruby Franke stood shackled in jail clothing as she pleaded guilty to charges."
 
-    def rated(index: int, text: str, score: float, lede: bool) -> Rated:
+    def rated(index: int, text: str, score: float, lede: bool, held: frozenset[str]) -> Rated:
         none: frozenset[str] = frozenset()
-        cand = Candidate(0, "franke", 0, 0, index, text, text, none, none, none, 0, True, lede)
+        cand = Candidate(0, "franke", 0, 0, index, text, text, held, none, none, 0, True, lede)
         return Rated(cand, {"meaning": score}, score)
 
-    ranked = [rated(1, best, 0.9, False), rated(0, lede, 0.1, True)]
+    named = frozenset({"rubi", "frank"})
+    ranked = [rated(1, best, 0.9, False, named), rated(0, lede, 0.1, True, frozenset())]
     passage = Passage(
         "franke-0", "franke", 0, f"{lede} {best}", "Franke pleads", "X", None, None, None, 1.0
     )
