@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
 from bot.qa.intent import AMOUNT, BROAD, DATE, FACT, SPEECH, Intent, read_intent
-from bot.qa.names import likely_answer_name, names_in
+from bot.qa.names import likely_answer_name, names_in, written_as_names
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
@@ -218,7 +218,7 @@ def choose(
         if r.score >= threshold and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
     if intent.kind == BROAD:
-        timeline = _timeline(_holding_the_names(answering, plan), passages)
+        timeline = _timeline(_holding_the_names(answering, plan.name_stems), passages)
         if timeline:
             return timeline
     # The best story's opening leads, whatever its own score: its sentence answers.
@@ -226,7 +226,11 @@ def choose(
     if intent.kind == AMOUNT:
         first = _giving_the_amount(best, answering)
     chosen = [first.cand] if first is best else [first.cand, best.cand]
-    chosen += _adding(answering, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
+    names = _names_asked(plan, rated)
+    besides = [
+        r for r in answering if r.cand.article_id == best.cand.article_id or _holds(r, names)
+    ]
+    chosen += _adding(besides, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(every, chosen, plan, passages)
     chosen = _after_what_they_follow(_in_reading_order(chosen[:MAX_SENTENCES]), rated)
@@ -323,12 +327,24 @@ def _giving_the_amount(best: Rated, answering: list[Rated]) -> Rated:
     return next((r for r in same_story if _gives_in_full(r) and r.cand.terms), best)
 
 
-def _holding_the_names(answering: list[Rated], plan: QueryPlan) -> list[Rated]:
-    """The candidates whose sentence or title holds one of the names the question gives (all,
-    when it gives none): a timeline tells the story of what the question names."""
-    if not plan.name_stems:
-        return answering
-    return [r for r in answering if plan.name_stems & (r.cand.terms | r.cand.title_terms)]
+def _holding_the_names(answering: list[Rated], names: frozenset[str]) -> list[Rated]:
+    """The candidates holding one of the names' stems (all, when there are none): a timeline
+    tells the story of what the question names."""
+    return [r for r in answering if _holds(r, names)]
+
+
+def _holds(r: Rated, names: frozenset[str]) -> bool:
+    """Whether a candidate's sentence or title holds one of the names' stems (true when
+    there are none)."""
+    return not names or bool(names & (r.cand.terms | r.cand.title_terms))
+
+
+def _names_asked(plan: QueryPlan, rated: list[Rated]) -> frozenset[str]:
+    """The stems of the names the question gives: those it capitalises, and its words the
+    candidate sentences write only as names ("trump" typed, "Donald Trump" written). A
+    sentence of another story than the best's is quoted only when it holds one."""
+    written = written_as_names(plan.terms, [r.cand.text for r in rated])
+    return plan.name_stems | frozenset(stems(" ".join(written)))
 
 
 def _timeline(answering: list[Rated], passages: list[Passage]) -> Choice | None:

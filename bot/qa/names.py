@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from bot.qa.types import Passage
 from ingest.text.dates import CALENDAR
@@ -85,8 +85,23 @@ def _in_full(name: str, names: list[str]) -> str:
 def ordinary_words(texts: list[str]) -> set[str]:
     """Words the texts write in lowercase and never capitalise mid-sentence: "singer",
     "though", but not "new" when they also say "in New York"."""
+    lower, capitalised = _as_written(texts)
+    return lower - capitalised
+
+
+def written_as_names(words: Iterable[str], texts: list[str]) -> list[str]:
+    """Of the words (as a question types them), those the texts capitalise mid-sentence and
+    never write in lowercase: "trump" of "trump fraud trial", which they write "Donald
+    Trump"."""
+    lower, capitalised = _as_written(texts)
+    return [w for w in words if w.lower() in capitalised - lower]
+
+
+def _as_written(texts: list[str]) -> tuple[set[str], set[str]]:
+    """The words the texts write in lowercase, and those they capitalise mid-sentence
+    (lowercased)."""
     lower = {w for t in texts for w in LOWERCASE_WORD.findall(t)}
-    return lower - {w.lower() for t in texts for w in CAPITALISED_AFTER_A_WORD.findall(t)}
+    return lower, {w.lower() for t in texts for w in CAPITALISED_AFTER_A_WORD.findall(t)}
 
 
 def names_in(text: str, ordinary: Collection[str] = ()) -> list[tuple[str, bool]]:

@@ -8,7 +8,7 @@ import pytest
 from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
 from bot.qa.candidates import Candidate, agent_nouns, with_speaker
 from bot.qa.intent import read_intent
-from bot.qa.names import likely_answer_name, names_in, ordinary_words
+from bot.qa.names import likely_answer_name, names_in, ordinary_words, written_as_names
 from bot.qa.plan import OutletMatcher, plan_query
 from bot.qa.scoring import Weights
 from bot.qa.types import Passage
@@ -432,6 +432,42 @@ def test_an_ordinary_word_opening_a_sentence_is_not_part_of_the_name():
     assert "singer" in ordinary and "new" not in ordinary
     assert names_in(texts[0], ordinary) == [("Taylor Swift", False), ("New York Mets", False)]
     assert names_in(texts[0])[0] == ("Singer Taylor Swift", False)
+
+
+def test_a_word_typed_in_lower_case_is_a_name_when_the_articles_write_it_as_one():
+    """ "trump" is written "Donald Trump" and never in lower case; "trial" is written both
+    ways ("Trial lawyers" opens a sentence, "the trial" does not)."""
+    texts = ["A judge ruled that Donald Trump committed fraud.", "Trial lawyers met. The trial."]
+    assert written_as_names(["trump", "fraud", "trial"], texts) == ["trump"]
+
+
+def test_another_story_is_quoted_only_when_it_holds_a_name_the_question_gives():
+    """ "trump fraud trial start date?" gives "trump" in lower case; the articles write it as a
+    name. A close sentence of the Bankman-Fried trial's story, which holds "fraud", "trial"
+    and "start" but not "trump", is not quoted beside the Trump story's."""
+    question = "trump fraud trial start date?"
+    weights = Weights({"meaning": 1.0}, threshold=0.5)
+    ruling = "A judge ruled Tuesday that Donald Trump committed fraud for years."
+    start = "Engoron is slated to hold a non-jury trial starting Oct. 2."
+    other = "The criminal trial for Sam Bankman-Fried started Tuesday on seven fraud counts."
+
+    def rated(rank: int, article: str, text: str, score: float, held: set[str]) -> Rated:
+        none: frozenset[str] = frozenset()
+        terms = frozenset(held)
+        cand = Candidate(rank, article, rank, 0, 0, text, text, terms, none, none, 0, True, True)
+        return Rated(cand, {"meaning": score}, score)
+
+    ranked = [
+        rated(0, "trump", ruling, 0.9, {"trump", "fraud"}),
+        rated(1, "sbf", other, 0.85, {"fraud", "trial", "start"}),
+        rated(2, "trump", start, 0.6, {"trial", "start"}),
+    ]
+    passages = [
+        Passage(f"p{n}", r.cand.article_id, 0, r.cand.text, "", "X", None, None, None, 1.0)
+        for n, r in enumerate(ranked)
+    ]
+    choice = choose(ranked, read_intent(question), plan_query(question), passages, weights)
+    assert [c.text for c in choice.sentences] == [ruling, start]
 
 
 def test_a_possessive_ends_a_name():
