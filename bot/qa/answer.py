@@ -217,8 +217,9 @@ def choose(
         for r in rated
         if r.score >= threshold and (r.cand.on_topic or r.cand.article_id == best.cand.article_id)
     ]
-    if intent.kind == BROAD:
-        timeline = _timeline(_holding_the_names(answering, plan.name_stems), passages)
+    if intent.kind == BROAD:  # a timeline tells the story of what the question names
+        named = [r for r in answering if _holds(r, plan.name_stems)]
+        timeline = _timeline(named, passages)
         if timeline:
             return timeline
     # The best story's opening leads, whatever its own score: its sentence answers.
@@ -226,7 +227,7 @@ def choose(
     if intent.kind == AMOUNT:
         first = _giving_the_amount(best, answering)
     chosen = [first.cand] if first is best else [first.cand, best.cand]
-    names = _names_asked(plan, rated)
+    names = _question_names(plan, rated)
     besides = [
         r for r in answering if r.cand.article_id == best.cand.article_id or _holds(r, names)
     ]
@@ -327,19 +328,13 @@ def _giving_the_amount(best: Rated, answering: list[Rated]) -> Rated:
     return next((r for r in same_story if _gives_in_full(r) and r.cand.terms), best)
 
 
-def _holding_the_names(answering: list[Rated], names: frozenset[str]) -> list[Rated]:
-    """The candidates holding one of the names' stems (all, when there are none): a timeline
-    tells the story of what the question names."""
-    return [r for r in answering if _holds(r, names)]
-
-
 def _holds(r: Rated, names: frozenset[str]) -> bool:
     """Whether a candidate's sentence or title holds one of the names' stems (true when
     there are none)."""
     return not names or bool(names & (r.cand.terms | r.cand.title_terms))
 
 
-def _names_asked(plan: QueryPlan, rated: list[Rated]) -> frozenset[str]:
+def _question_names(plan: QueryPlan, rated: list[Rated]) -> frozenset[str]:
     """The stems of the names the question gives: those it capitalises, and its words the
     candidate sentences write only as names ("trump" typed, "Donald Trump" written). A
     sentence of another story than the best's is quoted only when it holds one."""
