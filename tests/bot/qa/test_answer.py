@@ -276,6 +276,25 @@ def passages(*texts: str) -> list[Passage]:
     ]
 
 
+def rated_by_meaning(
+    text: str,
+    score: float,
+    held: set[str],
+    *,
+    article: str,
+    rank: int = 0,
+    index: int = 0,
+    lede: bool = True,
+) -> Rated:
+    """A candidate holding the question stems `held`, scored by meaning alone: passage and
+    article `rank`, sentence `index` of its passage."""
+    none: frozenset[str] = frozenset()
+    cand = Candidate(
+        rank, article, rank, 0, index, text, text, frozenset(held), none, none, 0, True, lede
+    )
+    return Rated(cand, {"meaning": score}, score)
+
+
 BOARD = passages(
     "Sam Altman came back to lead the company. Jane Doe chaired the board meeting.",
     "Investors said Altman had won back the company. Jane Doe declined to comment.",
@@ -451,16 +470,10 @@ def test_another_story_is_quoted_only_when_it_holds_a_name_the_question_gives():
     start = "Engoron is slated to hold a non-jury trial starting Oct. 2."
     other = "The criminal trial for Sam Bankman-Fried started Tuesday on seven fraud counts."
 
-    def rated(rank: int, article: str, text: str, score: float, held: set[str]) -> Rated:
-        none: frozenset[str] = frozenset()
-        terms = frozenset(held)
-        cand = Candidate(rank, article, rank, 0, 0, text, text, terms, none, none, 0, True, True)
-        return Rated(cand, {"meaning": score}, score)
-
     ranked = [
-        rated(0, "trump", ruling, 0.9, {"trump", "fraud"}),
-        rated(1, "sbf", other, 0.85, {"fraud", "trial", "start"}),
-        rated(2, "trump", start, 0.6, {"trial", "start"}),
+        rated_by_meaning(ruling, 0.9, {"trump", "fraud"}, article="trump", rank=0),
+        rated_by_meaning(other, 0.85, {"fraud", "trial", "start"}, article="sbf", rank=1),
+        rated_by_meaning(start, 0.6, {"trial", "start"}, article="trump", rank=2),
     ]
     passages = [
         Passage(f"p{n}", r.cand.article_id, 0, r.cand.text, "", "X", None, None, None, 1.0)
@@ -506,13 +519,10 @@ def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
     lede = "A Utah mother of six who gave parenting advice pleaded guilty on Monday."
     best = "Ruby Franke stood shackled in jail clothing as she pleaded guilty to charges."
 
-    def rated(index: int, text: str, score: float, lede: bool, held: frozenset[str]) -> Rated:
-        none: frozenset[str] = frozenset()
-        cand = Candidate(0, "franke", 0, 0, index, text, text, held, none, none, 0, True, lede)
-        return Rated(cand, {"meaning": score}, score)
-
-    named = frozenset({"rubi", "frank"})
-    ranked = [rated(1, best, 0.9, False, named), rated(0, lede, 0.1, True, frozenset())]
+    ranked = [
+        rated_by_meaning(best, 0.9, {"rubi", "frank"}, article="franke", index=1, lede=False),
+        rated_by_meaning(lede, 0.1, set(), article="franke", index=0, lede=True),
+    ]
     passage = Passage(
         "franke-0", "franke", 0, f"{lede} {best}", "Franke pleads", "X", None, None, None, 1.0
     )
