@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 MIN_WORDS = 5
-MIN_LOWERCASE = 3  # words of running text: fewer, and it is a heading or a list of names
+MIN_LOWERCASE = 3  # lower-case words, "is" and "of" too: fewer, and it is a heading or names
 MAX_CHARS = 700  # longer runs without a full stop are lists or tables that lost their breaks
 MAX_NUMBER_SHARE = 0.35  # of the words: more, and it is a table row or a list of scores
 
@@ -47,7 +47,7 @@ _FORMS = re.compile(
     re.I | re.X,
 )
 _FORM_WORDS = ("sign", "subscribe", "newsletter", "mail", "terms", "receive", "affiliate")
-_LOWERCASE_WORD = re.compile(r"\b[a-z]{3,}\b")
+_LOWERCASE_WORD = re.compile(r"\b[a-z]{2,}\b")
 _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
 _CLOSING = ' "”’)]'  # what may follow a sentence's last stop

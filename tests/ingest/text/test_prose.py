@@ -31,12 +31,13 @@ from ingest.text.prose import is_prose
         "By pressing sign up, I confirm that I have read and agree to the Terms of Use.",
         "Save Log in , register or subscribe to save articles for later.",
         "When you buy through these links, TechCrunch may earn an affiliate commission.",
+        "Okoro, Adeyemi, Dunmore, Tull and Mensah.",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
     """Live-blog stamps, promos, captions (and a photo's place and date), bylines, tables,
-    questions, headings, embedded posts, template placeholders and sentences with a web
-    address are never answers."""
+    questions, headings, lists of names, embedded posts, template placeholders and sentences
+    with a web address are never answers."""
     assert not is_prose(text)
 
 
@@ -55,9 +56,12 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "The game kicks off at 9 p.m. local time on Saturday, October 21, 2023.",
         "Five months later, on August 24, 2022, the founders returned to the company.",
         "The exchange filed for bankruptcy in New York on Nov. 11, 2022.",
+        "Sam Altman is the CEO of OpenAI.",
+        "The Eiffel Tower is 330 metres tall.",
     ],
 )
 def test_news_sentences_are_prose(text):
-    """Ordinary news sentences, numbers and all, stay candidates; a dash after the opening
-    words does not make them a shouted label ("FUMBLE —"), nor "By the end" a byline."""
+    """Ordinary news sentences, numbers and all, stay candidates, short ones stating a fact
+    with short words ("is", "of") too; a dash after the opening words does not make them a
+    shouted label ("FUMBLE —"), nor "By the end" a byline."""
     assert is_prose(text)

@@ -1,0 +1,61 @@
+"""Short fact questions asked of web-search snippets: a snippet states its fact in one short
+sentence, which answers however few long words it has. The real index and bundled model."""
+
+import json
+
+import pytest
+
+from bot.compose import build_desk
+from bot.settings import Settings
+
+SNIPPETS = [
+    {
+        "title": "OpenAI - Wikipedia",
+        "source": "en.wikipedia.org",
+        "url": "https://en.wikipedia.org/wiki/OpenAI",
+        "body": "OpenAI is an American artificial intelligence research organisation founded "
+        "in December 2015 and headquartered in San Francisco. Sam Altman is the CEO of OpenAI. "
+        "Its stated mission is to ensure that artificial general intelligence benefits all of "
+        "humanity.",
+    },
+    {
+        "title": "Eiffel Tower | History, Height, & Facts",
+        "source": "britannica.com",
+        "url": "https://www.britannica.com/topic/Eiffel-Tower",
+        "body": "The Eiffel Tower was built for the 1889 World's Fair held in Paris to mark the "
+        "centenary of the French Revolution. The Eiffel Tower is 330 metres tall. It was the "
+        "tallest man-made structure in the world until the Chrysler Building was finished.",
+    },
+    {
+        "title": "Mount Kilimanjaro facts for hikers",
+        "source": "hikingguide.example",
+        "url": "https://hikingguide.example/kilimanjaro",
+        "body": "Mount Kilimanjaro is a dormant volcano in Tanzania and the highest mountain in "
+        "Africa. Most climbers reach the summit in six to eight days on one of seven routes.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def snippet_desk(tmp_path_factory):
+    """A NewsDesk over a few search-result snippets on different topics."""
+    folder = tmp_path_factory.mktemp("snippets")
+    (folder / "snippets.json").write_text(json.dumps(SNIPPETS), encoding="utf-8")
+    desk = build_desk(Settings(data_dir=folder / "index"))
+    report = desk.ingest([str(folder / "snippets.json")])
+    assert report.ok, report.summary()
+    return desk
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("who is the ceo of openai", "Sam Altman is the CEO of OpenAI."),
+        ("How tall is the Eiffel Tower?", "The Eiffel Tower is 330 metres tall."),
+    ],
+)
+def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):
+    """The short sentence that states the fact answers, not its longer neighbours."""
+    answer = snippet_desk.ask(question)
+    assert answer.found
+    assert fact in answer.text
