@@ -103,7 +103,7 @@ class ExtractiveAnswerer:
         rated = self.rate(question, plan, passages, read, intent, vector)
         choice = choose(rated, intent, plan, quoted, self.weights)
         if choice is None:
-            reason = _why_none(_from_stories_sharing_a_word(rated), intent, self.weights)
+            reason = _why_none(_from_stories_sharing_a_word(rated), intent, self.weights, question)
             return not_found(question, passages, reason=reason)
         return compose(question, quoted, choice)
 
@@ -301,11 +301,13 @@ def _giving_what_is_asked(rated: list[Rated]) -> set[Candidate]:
     return {r.cand for r in rated if _gives_in_full(r)}
 
 
-def _why_none(rated: list[Rated], intent: Intent, weights: Weights) -> str | None:
-    """What the reply says when no sentence answers: who was not heard, or that the articles
-    that answer give no such amount; None when nothing answers at all."""
+def _why_none(rated: list[Rated], intent: Intent, weights: Weights, question: str) -> str | None:
+    """What the reply says when no sentence answers: who was not heard, named as the question
+    names them ("the prime minister"), or that the articles that answer give no such amount;
+    None when nothing answers at all."""
     if _unheard(rated, intent):
-        return f"No article has {intent.speaker} speak."
+        named = re.search(rf"\bthe\s+{re.escape(intent.speaker)}\b", question, re.I)
+        return f"No article has {named.group() if named else intent.speaker} speak."
     if intent.kind == AMOUNT and rated and rated[0].score >= weights.threshold:
         return "The articles about it give no such figure."
     return None

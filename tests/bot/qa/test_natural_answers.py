@@ -163,6 +163,13 @@ def test_words_of_those_only_spoken_to_are_refused(desk):
     assert "No article has reporters speak." in answer.text
 
 
+def test_a_speaker_named_by_their_role_is_named_so_in_the_refusal(desk):
+    """No article has the prime minister speak; the reply says so as the question put it."""
+    answer = desk.ask("what did the prime minister say about the tram")
+    assert not answer.found
+    assert "No article has the prime minister speak." in answer.text
+
+
 def test_how_much_is_refused_when_the_story_gives_no_such_figure(desk):
     """The grid battery story never says what the battery cost: the reply says so and names
     the story, instead of quoting its opening."""
