@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.text.dates import DATE_TEXT
+
 MIN_WORDS = 5
 MIN_LOWERCASE = 3  # lower-case words, "is" and "of" too: fewer, and it is a heading or names
 MAX_CHARS = 700  # longer runs without a full stop are lists or tables that lost their breaks
@@ -51,6 +53,7 @@ _LOWERCASE_WORD = re.compile(r"\b[a-z]{2,}\b")
 _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
 _CLOSING = ' "”’)]'  # what may follow a sentence's last stop
+_FULL_DATE = re.compile(DATE_TEXT)
 
 
 def is_prose(sentence: str) -> bool:
@@ -66,9 +69,16 @@ def is_prose(sentence: str) -> bool:
         return False
     if len(_SEPARATORS.findall(sentence)) >= 2:
         return False
-    if sum(bool(_NUMBER.match(w)) for w in words) > MAX_NUMBER_SHARE * len(words):
-        return False
+    if _numbers(words) > MAX_NUMBER_SHARE * len(words):
+        undated = _FULL_DATE.sub("date", sentence).split()  # a date's day and year: one word
+        if _numbers(undated) > MAX_NUMBER_SHARE * len(undated):
+            return False
     lower = sentence.lower()
     if any(word in lower for word in _FORM_WORDS) and _FORMS.search(sentence):
         return False
     return not _FURNITURE.search(sentence)
+
+
+def _numbers(words: list[str]) -> int:
+    """How many of the words are numbers."""
+    return sum(bool(_NUMBER.match(w)) for w in words)

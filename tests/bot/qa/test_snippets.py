@@ -1,5 +1,6 @@
 """Short fact questions asked of web-search snippets: a snippet states its fact in one short
-sentence, which answers however few long words it has. The real index and bundled model."""
+sentence, which answers however few long words it has, and whatever numbers its date holds.
+The real index and bundled model."""
 
 import json
 
@@ -27,6 +28,14 @@ SNIPPETS = [
         "tallest man-made structure in the world until the Chrysler Building was finished.",
     },
     {
+        "title": "Python (programming language)",
+        "source": "en.wikipedia.org",
+        "url": "https://en.wikipedia.org/wiki/Python_(programming_language)",
+        "body": "Python is a high-level, general-purpose programming language created by Guido "
+        "van Rossum. Python 3.0 was released on December 3, 2008. Its design philosophy "
+        "emphasizes code readability with the use of significant indentation.",
+    },
+    {
         "title": "Mount Kilimanjaro facts for hikers",
         "source": "hikingguide.example",
         "url": "https://hikingguide.example/kilimanjaro",
@@ -52,6 +61,7 @@ def snippet_desk(tmp_path_factory):
     [
         ("who is the ceo of openai", "Sam Altman is the CEO of OpenAI."),
         ("How tall is the Eiffel Tower?", "The Eiffel Tower is 330 metres tall."),
+        ("when was python 3 released", "Python 3.0 was released on December 3, 2008."),
     ],
 )
 def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):

@@ -58,10 +58,11 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "The exchange filed for bankruptcy in New York on Nov. 11, 2022.",
         "Sam Altman is the CEO of OpenAI.",
         "The Eiffel Tower is 330 metres tall.",
+        "Python 3.0 was released on December 3, 2008.",
     ],
 )
 def test_news_sentences_are_prose(text):
     """Ordinary news sentences, numbers and all, stay candidates, short ones stating a fact
-    with short words ("is", "of") too; a dash after the opening words does not make them a
-    shouted label ("FUMBLE —"), nor "By the end" a byline."""
+    with short words ("is", "of") or a date's numbers too; a dash after the opening words
+    does not make them a shouted label ("FUMBLE —"), nor "By the end" a byline."""
     assert is_prose(text)
