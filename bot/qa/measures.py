@@ -18,14 +18,18 @@ _QUANTITY = rf"(?:{_NUMBER}|{_NUMBER_WORD})\s*(?:-\s*)?"
 MONEY = rf"[$€£¥]\s?\d|\b{_NUMBER}\s*(?:million|billion|bn|m|k)?\s*(?:dollars|euros|pounds|yen)\b"
 PERCENT = rf"{_NUMBER}\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
 MAGNITUDE = rf"{_NUMBER}\s*(?:million|billion|trillion|thousand|bn)\b"
-LENGTH = (
-    rf"\b{_QUANTITY}(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|foot|ft"
-    r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)\b"
+_LENGTH_UNIT = (
+    r"(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|foot|ft"
+    r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)"
 )
+LENGTH = rf"\b{_QUANTITY}{_LENGTH_UNIT}\b"
 DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b"
 TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"
 POWER = rf"{_NUMBER}\s*(?:[kmg]w|[kmg]wh|(?:kilo|mega|giga)?watt(?:-hours?|s)?)\b"
-SPEED = rf"{_NUMBER}\s*(?:mph|km/h|kph|knots|miles\s+(?:an|per)\s+hour)\b"
+SPEED = (
+    rf"{_NUMBER}\s*(?:mph|km/h|kph|m/s|km/s|knots)\b"
+    rf"|{_NUMBER}\s*{_LENGTH_UNIT}\s+(?:an?|per)\s+(?:hour|minute|second)\b"
+)
 AGE = rf"\b{_NUMBER}-year-old\b|\baged\s+{_NUMBER}|\b{_NUMBER}\s+years?\s+old\b"
 WEIGHT = rf"{_NUMBER}\s*(?:kg|kilograms?|tonnes?|tons?|lbs?|pounds|grams?)\b"
 RATIO = rf"{_NUMBER}\s*times\b|\b(?:twice|double|triple|half)\b"

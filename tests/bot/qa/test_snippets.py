@@ -1,6 +1,6 @@
 """Short fact questions asked of web-search snippets: a snippet states its fact in one short
-sentence, which answers however few long words it has, and whatever numbers its date holds.
-The real index and bundled model."""
+sentence, which answers however few long words it has and whatever numbers its date holds,
+and a speed may be given in metres per second. The real index and bundled model."""
 
 import json
 
@@ -36,6 +36,13 @@ SNIPPETS = [
         "emphasizes code readability with the use of significant indentation.",
     },
     {
+        "title": "Speed of light - Wikipedia",
+        "source": "en.wikipedia.org",
+        "url": "https://en.wikipedia.org/wiki/Speed_of_light",
+        "body": "The speed of light in vacuum is exactly 299,792,458 metres per second. It is a "
+        "universal physical constant that is important in many areas of physics.",
+    },
+    {
         "title": "Mount Kilimanjaro facts for hikers",
         "source": "hikingguide.example",
         "url": "https://hikingguide.example/kilimanjaro",
@@ -62,6 +69,7 @@ def snippet_desk(tmp_path_factory):
         ("who is the ceo of openai", "Sam Altman is the CEO of OpenAI."),
         ("How tall is the Eiffel Tower?", "The Eiffel Tower is 330 metres tall."),
         ("when was python 3 released", "Python 3.0 was released on December 3, 2008."),
+        ("how fast is light", "299,792,458 metres per second"),
     ],
 )
 def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):
