@@ -15,9 +15,13 @@ _NUMBER_WORD = (
 )
 _QUANTITY = rf"(?:{_NUMBER}|{_NUMBER_WORD})\s*(?:-\s*)?"
 
-MONEY = rf"[$€£¥]\s?\d|\b{_NUMBER}\s*(?:million|billion|bn|m|k)?\s*(?:dollars|euros|pounds|yen)\b"
+MONEY = (
+    rf"[$€£¥₹]\s?\d|\bRs\.?\s?\d"
+    rf"|\b{_NUMBER}\s*(?:million|billion|bn|m|k|crore|lakh)?\s*"
+    r"(?:dollars|euros|pounds|yen|rupees|yuan|francs)\b"
+)
 PERCENT = rf"{_NUMBER}\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
-MAGNITUDE = rf"{_NUMBER}\s*(?:million|billion|trillion|thousand|bn)\b"
+MAGNITUDE = rf"{_NUMBER}\s*(?:million|billion|trillion|thousand|bn|crore|lakh)\b"
 _LENGTH_UNIT = (
     r"(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|foot|ft"
     r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)"
