@@ -60,7 +60,8 @@ def snippet_desk(tmp_path_factory):
     desk = build_desk(Settings(data_dir=folder / "index"))
     report = desk.ingest([str(folder / "snippets.json")])
     assert report.ok, report.summary()
-    return desk
+    yield desk
+    desk.index.close()
 
 
 @pytest.mark.parametrize(
