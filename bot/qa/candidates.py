@@ -13,6 +13,7 @@ from bot.qa.types import Passage
 from ingest.text.dates import DateWindow
 from ingest.text.prose import is_prose
 from ingest.text.sentences import (
+    cut_short,
     is_introduction,
     quote_depths,
     speaker_context,
@@ -128,7 +129,7 @@ def _sentences(
     for i, sentence in enumerate(sentences):
         words = stems(sentence)
         held = frozenset(t for t in _asked_stems(words, terms.agents) if t in terms.weights)
-        if is_prose(sentence) and not is_introduction(sentence):
+        if is_prose(sentence, cut_short(sentences, i)) and not is_introduction(sentence):
             out.append(
                 Candidate(
                     rank,

@@ -56,16 +56,16 @@ _CLOSING = ' "”’)]'  # what may follow a sentence's last stop
 _FULL_DATE = re.compile(DATE_TEXT)
 
 
-def is_prose(sentence: str) -> bool:
+def is_prose(sentence: str, cut: bool = False) -> bool:
     """Whether a sentence is running prose that may answer a question: long enough, a
     statement ended by a stop (not a question, a heading or an embedded post), and none of
-    the page's furniture."""
+    the page's furniture. A sentence cut short (see sentences.cut_short) needs no stop."""
     words = sentence.split()
     if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
         return False
     if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
         return False
-    if not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
+    if not cut and not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
         return False
     if len(_SEPARATORS.findall(sentence)) >= 2:
         return False

@@ -9,7 +9,11 @@ from ingest.text.resources import word_list
 _ABBREV_END = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(a) for a in word_list("abbreviations")) + r")|\b[A-Z])\.$"
 )
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# A stop before a capital or a digit, or a spaced ellipsis, which marks words left out (as a
+# search snippet's " ... " does) whatever follows: "Mars has two moons ... a day on Mars".
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?:(?<= \.\.\.)|(?<= …))\s+"
+)
 _OPEN_QUOTES = '“"‘'
 ATTRIBUTION = re.compile(
     r"\b(said|says|told|tells|stated|(?-i:states)|added|adds|wrote|writes|asked|argued|noted|"
@@ -40,6 +44,12 @@ def split_sentences(text: str) -> list[str]:
         if paragraph[start:].strip():
             sentences.append(paragraph[start:].strip())
     return sentences
+
+
+def cut_short(sentences: list[str], index: int) -> bool:
+    """Whether sentence `index` is the last words of an excerpt, after an elision: where a
+    search snippet was cut ("… the highest point on Earth"), so it may lack its stop."""
+    return 0 < index == len(sentences) - 1 and sentences[index - 1].endswith((" ...", " …"))
 
 
 def is_quotation(sentence: str) -> bool:

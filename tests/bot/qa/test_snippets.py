@@ -1,6 +1,7 @@
 """Short fact questions asked of web-search snippets: a snippet states its fact in one short
 sentence, which answers however few long words it has and whatever numbers its date holds,
-and a speed may be given in metres per second. The real index and bundled model."""
+a speed may be given in metres per second, and excerpts joined by " ... " are sentences, the
+last one cut short too. The real index and bundled model."""
 
 import json
 
@@ -49,6 +50,13 @@ SNIPPETS = [
         "body": "Mount Kilimanjaro is a dormant volcano in Tanzania and the highest mountain in "
         "Africa. Most climbers reach the summit in six to eight days on one of seven routes.",
     },
+    {
+        "title": "Mars - NASA Science",
+        "source": "science.nasa.gov",
+        "url": "https://science.nasa.gov/mars",
+        "body": "Mars is the fourth planet from the Sun ... Mars has two moons, Phobos and "
+        "Deimos ... a day on Mars lasts 24.6 hours",
+    },
 ]
 
 
@@ -71,6 +79,8 @@ def snippet_desk(tmp_path_factory):
         ("How tall is the Eiffel Tower?", "The Eiffel Tower is 330 metres tall."),
         ("when was python 3 released", "Python 3.0 was released on December 3, 2008."),
         ("how fast is light", "299,792,458 metres per second"),
+        ("how many moons does mars have", "Mars has two moons, Phobos and Deimos"),
+        ("how long is a day on mars", "a day on Mars lasts 24.6 hours"),
     ],
 )
 def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):

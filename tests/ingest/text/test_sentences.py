@@ -1,0 +1,39 @@
+"""Splitting text into sentences: a spaced ellipsis, as search snippets join their excerpts,
+parts two sentences whatever follows it, and the words after the last one may lack a stop."""
+
+from ingest.text.prose import is_prose
+from ingest.text.sentences import cut_short, split_sentences
+
+SNIPPET = (
+    "Mars is the fourth planet from the Sun ... Mars has two moons, Phobos and Deimos ... "
+    "a day on Mars lasts 24.6 hours"
+)
+
+
+def test_a_spaced_ellipsis_parts_the_excerpts_of_a_snippet():
+    """Each excerpt is a sentence, the lower-case one after an elision too."""
+    assert split_sentences(SNIPPET) == [
+        "Mars is the fourth planet from the Sun ...",
+        "Mars has two moons, Phobos and Deimos ...",
+        "a day on Mars lasts 24.6 hours",
+    ]
+
+
+def test_an_ellipsis_for_a_pause_keeps_the_sentence_whole():
+    """An ellipsis written against a word is a pause within the sentence, as in a quotation."""
+    text = '"But those two free-kicks... you can\'t score those," he said. U.S. officials agreed.'
+    assert split_sentences(text) == [
+        '"But those two free-kicks... you can\'t score those," he said.',
+        "U.S. officials agreed.",
+    ]
+
+
+def test_only_the_last_excerpt_after_an_elision_is_cut_short():
+    """The last words after an elision are a sentence cut short, which is prose without its
+    stop; a last sentence with no elision before it is not."""
+    sentences = split_sentences(SNIPPET)
+    assert [cut_short(sentences, i) for i in range(3)] == [False, False, True]
+    assert is_prose(sentences[2], cut=True)
+    assert not is_prose(sentences[2])
+    plain = split_sentences("The club confirmed the signing. Man United vs Chelsea results")
+    assert not cut_short(plain, 1)
