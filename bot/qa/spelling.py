@@ -5,8 +5,9 @@ own tokenizer gives it. A word the archive lacks but the language has ("election
 one the embedding model's vocabulary holds whole) is no misspelling and stays as asked. One
 that is neither ("gogle") is compared with the archive's stems that begin with the same two
 letters, and the nearest (at most MAX_EDITS edits) that the reader's archives hold replaces it,
-written as their articles write it ("Google"), when that written word too is at most MAX_EDITS
-from the asked one: stems near by chance ("deforest" and "dearest") are no slip of typing.
+written as their articles write it ("Google"; as a title does, when only titles hold it), when
+that written word too is at most MAX_EDITS from the asked one: stems near by chance
+("deforest" and "dearest") are no slip of typing.
 Among as near, the one found most often beside the question's other words wins ("epic v
 gogle" is Google, not goal), written as the articles write it in that company ("Online Saftey
 Act" is the Online Safety Act). A capitalised word never becomes a word written in lower case:
@@ -54,8 +55,11 @@ def correct(
     for word in (w for w in words if w not in known and not is_word(w)):
         for near, together in nearest(stems[word], keyword, scopes, company):
             where = f'"{near}" AND ({company})' if together else fts_prefix(near)
-            written = _written(near, keyword.texts_matching(where, scopes), word)
-            if word[0].isupper() and written.islower():  # a name stays a name
+            found = keyword.texts_matching(where, scopes)
+            written = _written(near, [text for _, text in found], word) or _written(
+                near, [title for title, _ in found], word
+            )  # a title's capitals say less: it is read only when the texts lack the word
+            if not written or (word[0].isupper() and written.islower()):  # a name stays a name
                 continue
             if distance(word.lower(), written.lower()) <= MAX_EDITS:  # a slip, not a new word
                 corrections.append(Correction(word, written))
@@ -106,12 +110,14 @@ def distance(a: str, b: str) -> int:
 def _written(term: str, texts: list[str], asked: str) -> str:
     """How texts write the word with this stem: the form there spelt nearest the asked word,
     the most frequent of those (capitalised, if they ever write it so, when the question did),
-    in lower case when the question wrote the word so."""
+    in lower case when the question wrote the word so; "" when they do not write it."""
     words = [word for text in texts for word in _WORD.findall(text)]
     stems = index_stems(words)
     forms = Counter(word for word, stem in zip(words, stems, strict=True) if stem == term)
     if asked[0].isupper() and any(form[0].isupper() for form in forms):
         forms = Counter({form: n for form, n in forms.items() if form[0].isupper()})
     ranked = sorted(forms.items(), key=lambda f: (distance(asked.lower(), f[0].lower()), -f[1]))
-    written = ranked[0][0] if ranked else term
+    if not ranked:
+        return ""
+    written = ranked[0][0]
     return written.lower() if asked.islower() and not written.isupper() else written

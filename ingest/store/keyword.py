@@ -473,14 +473,17 @@ class KeywordIndex:
         sql = "SELECT term, doc FROM chunks_vocabulary WHERE term >= ? AND term < ?"
         return self.db.execute(sql, (prefix, prefix + "\uffff")).fetchall()
 
-    def texts_matching(self, match: str, scopes: Scopes = None, limit: int = 5) -> list[str]:
-        """The texts of a few chunks (of some scopes) matching an FTS5 MATCH expression."""
+    def texts_matching(
+        self, match: str, scopes: Scopes = None, limit: int = 5
+    ) -> list[tuple[str, str]]:
+        """The titles and texts of a few chunks (of some scopes) matching an FTS5 MATCH
+        expression, which may have matched either."""
         where, args = self._scope_sql(scopes)
         sql = (
-            "SELECT c.text FROM chunks c JOIN articles a USING(article_id) WHERE c.rowid IN "
-            f"(SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?){where} LIMIT ?"
+            "SELECT a.title, c.text FROM chunks c JOIN articles a USING(article_id) WHERE "
+            f"c.rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?){where} LIMIT ?"
         )
-        return [r[0] for r in self.db.execute(sql, (match, *args, limit))]
+        return [(r[0], r[1]) for r in self.db.execute(sql, (match, *args, limit))]
 
     def has_author(self, name: str, scopes: Scopes = None) -> bool:
         """Whether an article's author field (of some scopes) holds the name (any case)."""

@@ -55,13 +55,15 @@ def test_a_word_of_the_language_the_archive_lacks_is_no_misspelling(desk):
 def test_a_word_is_mended_into_the_one_found_beside_the_questions_other_words(tmp_path):
     """ "gogle" is one edit from "goal", which the articles use more, and from "Google": the
     question's other words say which; a capitalised "Gogle" alone is read as the name. A word
-    whose stem is near only by chance is left alone."""
+    whose stem is near only by chance is left alone. A word found only in a title is written
+    as the title writes it, not as its stem."""
     articles = tmp_path / "articles"
     articles.mkdir()
     stories = {
         "cup": "The striker scored a late goal. A second goal followed. The goal stood.",
         "search": "Google said its search deal with Apple was lawful.",
         "letter": "The letter began: my dearest friend.",
+        "discovery": "Alexander Fleming saw that mould had killed the bacteria.",
     }
     for slug, text in stories.items():
         (articles / f"{slug}.md").write_text(
@@ -71,7 +73,7 @@ def test_a_word_is_mended_into_the_one_found_beside_the_questions_other_words(tm
         )
     desk = build_desk(desk_settings(tmp_path / "data"))
     try:
-        assert desk.ingest([str(articles)]).added == 3
+        assert desk.ingest([str(articles)]).added == 4
         assert mended(desk, "What did Gogle say?")[1] == [Correction("Gogle", "Google")]
         assert mended(desk, "what did gogle say about its search deal")[1] == [
             Correction("gogle", "google")
@@ -79,5 +81,8 @@ def test_a_word_is_mended_into_the_one_found_beside_the_questions_other_words(tm
         assert mended(desk, "who scored the late gogle")[1] == [Correction("gogle", "goal")]
         # "deforest" is two edits of stem from "dearest", "deforestation" far more of spelling
         assert mended(desk, "any news on deforestation")[1] == []
+        assert mended(desk, "what was the discoverd about mould")[1] == [
+            Correction("discoverd", "discovery")
+        ]
     finally:
         desk.index.close()
