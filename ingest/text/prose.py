@@ -12,6 +12,8 @@ MIN_WORDS = 5
 MIN_LOWERCASE = 3  # lower-case words, "is" and "of" too: fewer, and it is a heading or names
 MAX_CHARS = 700  # longer runs without a full stop are lists or tables that lost their breaks
 MAX_NUMBER_SHARE = 0.35  # of the words: more, and it is a table row or a list of scores
+MIN_FIELD_WORDS = 3  # "Producer: George Martin"
+MAX_FIELD_CHARS = 200  # longer, and the label heads a paragraph: prose, read as such
 
 _FURNITURE = re.compile(
     r"""
@@ -54,19 +56,23 @@ _NUMBER = re.compile(r"^[(\[$€£+-]?\d[\d.,:%/-]*\)?$")
 _SEPARATORS = re.compile(r"[|•\t]")
 _CLOSING = ' "”’)]'  # what may follow a sentence's last stop
 _FULL_DATE = re.compile(DATE_TEXT)
+_FIELD = re.compile(r"^(?-i:[A-Z][a-z]+(?: [a-z]+){0,2}): \S")  # "Landing site: Sea of…"
 
 
 def is_prose(sentence: str, cut: bool = False) -> bool:
     """Whether a sentence is running prose that may answer a question: long enough, a
     statement ended by a stop (not a question, a heading or an embedded post), and none of
-    the page's furniture. A sentence cut short (see sentences.cut_short) needs no stop."""
+    the page's furniture. A sentence cut short (see sentences.cut_short) needs no stop, and a
+    labelled field ("Born: 7 November 1867, Warsaw") states its fact in a few words."""
     words = sentence.split()
-    if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
-        return False
-    if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
-        return False
-    if not cut and not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
-        return False
+    field = len(words) >= MIN_FIELD_WORDS and len(sentence) <= MAX_FIELD_CHARS
+    if not (field and _FIELD.match(sentence)):
+        if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
+            return False
+        if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
+            return False
+        if not cut and not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
+            return False
     if len(_SEPARATORS.findall(sentence)) >= 2:
         return False
     if _numbers(words) > MAX_NUMBER_SHARE * len(words):

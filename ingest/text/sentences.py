@@ -9,10 +9,14 @@ from ingest.text.resources import word_list
 _ABBREV_END = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(a) for a in word_list("abbreviations")) + r")|\b[A-Z])\.$"
 )
-# A stop before a capital or a digit, or a spaced ellipsis, which marks words left out (as a
-# search snippet's " ... " does) whatever follows: "Mars has two moons ... a day on Mars".
+# A stop (with the closing quotes after it) before a capital or a digit; a spaced ellipsis,
+# which marks words left out (as a search snippet's " ... " does) whatever follows: "Mars has
+# two moons ... a day on Mars"; or a spaced middle dot, which parts a snippet's date and
+# fields ("Jan 10, 2024 · The tower…", "Born: 7 November 1867 · Died: …") and is dropped.
 _BOUNDARY = re.compile(
-    r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|(?:(?<= \.\.\.)|(?<= …))\s+"
+    r"(?<=[.!?…])(?P<closing>[\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|(?:(?<= \.\.\.)|(?<= …))\s+"
+    r"| · "
 )
 _OPEN_QUOTES = '“"‘'
 ATTRIBUTION = re.compile(
@@ -37,9 +41,10 @@ def split_sentences(text: str) -> list[str]:
         for m in _BOUNDARY.finditer(paragraph):
             piece = paragraph[start : m.start()].rstrip()
             head = paragraph[start : m.start()].rstrip('"”’)] ')
-            if _ABBREV_END.search(head):
+            if m.group("closing") is not None and _ABBREV_END.search(head):
                 continue
-            sentences.append(piece + paragraph[m.start() : m.end()].strip())
+            if piece:
+                sentences.append(piece + (m.group("closing") or ""))
             start = m.end()
         if paragraph[start:].strip():
             sentences.append(paragraph[start:].strip())

@@ -1,7 +1,8 @@
 """Short fact questions asked of web-search snippets: a snippet states its fact in one short
 sentence, which answers however few long words it has and whatever numbers its date holds,
-a speed may be given in metres per second, and excerpts joined by " ... " are sentences, the
-last one cut short too. The real index and bundled model."""
+a speed may be given in metres per second, excerpts joined by " ... " are sentences, the
+last one cut short too, and so are fields parted by " · " ("Born: February 11, 1847"). The
+real index and bundled model."""
 
 import json
 
@@ -57,6 +58,13 @@ SNIPPETS = [
         "body": "Mars is the fourth planet from the Sun ... Mars has two moons, Phobos and "
         "Deimos ... a day on Mars lasts 24.6 hours",
     },
+    {
+        "title": "Thomas Edison | Biography, Inventions, & Facts",
+        "source": "britannica.com",
+        "url": "https://www.britannica.com/biography/Thomas-Edison",
+        "body": "Thomas Edison · Born: February 11, 1847, Milan, Ohio · Died: October 18, "
+        "1931, West Orange, New Jersey · Notable works: phonograph, incandescent lamp",
+    },
 ]
 
 
@@ -81,6 +89,7 @@ def snippet_desk(tmp_path_factory):
         ("how fast is light", "299,792,458 metres per second"),
         ("how many moons does mars have", "Mars has two moons, Phobos and Deimos"),
         ("how long is a day on mars", "a day on Mars lasts 24.6 hours"),
+        ("when was edison born", "Born: February 11, 1847, Milan, Ohio"),
     ],
 )
 def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):

@@ -22,6 +22,7 @@ from ingest.text.prose import is_prose
         "Josh Allen 25.4 22.1 19.8 18.0 Jalen Hurts 24.1 21.0 20.2",
         "What makes Connor Bedard's shot so special?",
         "Too short to say.",
+        "Mulligan: Yeah.",
         "Canelo Alvarez vs. Jermell Charlo live updates, results, highlights",
         "Football email {{ #verifyErrors }} {{ message }} {{ /verifyErrors }} Something failed.",
         "Michigan scandal winners and losers in the sign-stealing saga",
@@ -59,10 +60,13 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "Sam Altman is the CEO of OpenAI.",
         "The Eiffel Tower is 330 metres tall.",
         "Python 3.0 was released on December 3, 2008.",
+        "Born: February 11, 1847, Milan, Ohio",
+        "Producer: George Martin",
     ],
 )
 def test_news_sentences_are_prose(text):
     """Ordinary news sentences, numbers and all, stay candidates, short ones stating a fact
-    with short words ("is", "of") or a date's numbers too; a dash after the opening words
-    does not make them a shouted label ("FUMBLE —"), nor "By the end" a byline."""
+    with short words ("is", "of") or a date's numbers too, and a labelled field; a dash after
+    the opening words does not make them a shouted label ("FUMBLE —"), nor "By the end" a
+    byline."""
     assert is_prose(text)

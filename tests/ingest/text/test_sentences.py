@@ -1,5 +1,6 @@
 """Splitting text into sentences: a spaced ellipsis, as search snippets join their excerpts,
-parts two sentences whatever follows it, and the words after the last one may lack a stop."""
+parts two sentences whatever follows it, and the words after the last one may lack a stop; a
+spaced middle dot parts a snippet's date and fields."""
 
 from ingest.text.prose import is_prose
 from ingest.text.sentences import cut_short, split_sentences
@@ -37,3 +38,15 @@ def test_only_the_last_excerpt_after_an_elision_is_cut_short():
     assert not is_prose(sentences[2])
     plain = split_sentences("The club confirmed the signing. Man United vs Chelsea results")
     assert not cut_short(plain, 1)
+
+
+def test_a_spaced_middle_dot_parts_a_snippets_date_and_fields_and_is_dropped():
+    """Each field is a sentence of its own, and a field states its fact in a few words."""
+    text = "Jan 10, 2024 · Born: 7 November 1867, Warsaw · Died: 4 July 1934, Passy"
+    sentences = split_sentences(text)
+    assert sentences == [
+        "Jan 10, 2024",
+        "Born: 7 November 1867, Warsaw",
+        "Died: 4 July 1934, Passy",
+    ]
+    assert [is_prose(s) for s in sentences] == [False, True, True]
