@@ -192,7 +192,7 @@ def cmd_check(args, settings: Settings) -> int:
     print(
         f"orphan vectors {report.orphan_vectors}, missing vectors {report.missing_vectors}, "
         f"pending articles {len(report.pending_articles)}, "
-        f"chunks without sentence vectors {report.missing_sentence_vectors}"
+        f"chunks without current sentence vectors {report.missing_sentence_vectors}"
     )
     if report.consistent:
         print("the indexes agree")

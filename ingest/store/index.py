@@ -16,6 +16,7 @@ from ingest.store.errors import IndexNotReady, IndexUnavailable
 from ingest.store.keyword import Filters, KeywordIndex, Scopes, StoredArticle
 from ingest.store.lock import lock_data_dir
 from ingest.store.vectors import COLLECTION_PREFIX, VectorStore
+from ingest.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ class CheckReport:
     orphan_vectors: int = 0
     missing_vectors: int = 0
     pending_articles: list[str] = field(default_factory=list)
-    missing_sentence_vectors: int = 0  # chunks stored before their sentences' vectors were kept
+    missing_sentence_vectors: int = 0  # chunks stored before their sentences' vectors were
+    # kept, or whose text splits otherwise than when they were (the splitter has learnt more)
     repaired: bool = False
 
     @property
@@ -184,7 +186,11 @@ class ArticleIndex:
         vector_ids = self.vectors.all_ids()
         orphans = sorted(vector_ids - stored_ids)
         missing = sorted(stored_ids - vector_ids)
-        unsentenced = self.keyword.without_sentence_vectors(self.embedder.identity)
+        unsentenced = [
+            chunk_id
+            for chunk_id, text, rows in self.keyword.sentence_rows(self.embedder.identity)
+            if rows != len(split_sentences(text))  # none kept, or kept for another split
+        ]
         report = CheckReport(len(orphans), len(missing), self.keyword.pending(), len(unsentenced))
         if repair and not report.consistent:
             self.vectors.delete(orphans)

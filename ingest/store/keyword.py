@@ -428,14 +428,14 @@ class KeywordIndex:
             for chunk_id, count, blob in rows
         }
 
-    def without_sentence_vectors(self, model: str) -> list[str]:
-        """Ids of the chunks that have no sentence vectors made by the model."""
-        rows = self.db.execute(
-            "SELECT chunk_id FROM chunks WHERE chunk_id NOT IN "
-            "(SELECT chunk_id FROM sentence_vectors WHERE model=?) ORDER BY chunk_id",
+    def sentence_rows(self, model: str) -> Iterator[tuple[str, str, int | None]]:
+        """Each chunk's id and text, and how many sentence vectors the model made of it (None
+        when it made none)."""
+        yield from self.db.execute(
+            "SELECT c.chunk_id, c.text, s.sentences FROM chunks c LEFT JOIN sentence_vectors s "
+            "ON s.chunk_id = c.chunk_id AND s.model = ? ORDER BY c.chunk_id",
             (model,),
         )
-        return [r[0] for r in rows]
 
     def has_sentence_vectors(self, chunk_ids: Iterable[str], model: str) -> bool:
         """Whether every one of the chunks has its sentence vectors as the model made them."""

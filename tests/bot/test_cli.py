@@ -338,7 +338,7 @@ def test_check_and_repair_a_broken_pair(capsys, tmp_path) -> None:
     assert code == 1
     assert out.splitlines() == [
         "orphan vectors 1, missing vectors 1, pending articles 0, "
-        "chunks without sentence vectors 0",
+        "chunks without current sentence vectors 0",
         "run `newsdesk check --repair` to repair",
     ]
     code, out, _ = run(capsys, "--data-dir", data, "check", "--repair")

@@ -303,6 +303,22 @@ def test_check_repair_embeds_the_sentences_of_chunks_stored_without_them(small_i
     assert all(np.array_equal(again[i], kept[i]) for i in ids)
 
 
+def test_check_repair_embeds_again_the_sentences_of_chunks_split_otherwise(small_index) -> None:
+    """Sentence vectors kept for another split of a chunk's text (made before the splitter
+    learnt a new boundary) no longer match its sentences: check finds that chunk, and repair
+    embeds its sentences as they split now."""
+    index, _ = small_index
+    ids = sorted(index.keyword.chunk_ids())
+    kept = index.sentence_vectors(ids)
+    stale = np.vstack([kept[ids[0]], kept[ids[0]][:1]])  # one row more than its sentences
+    index.keyword.put_sentence_vectors([ids[0]], [stale], index.embedder.identity)
+    report = index.check()
+    assert report.missing_sentence_vectors == 1 and not report.consistent
+    assert index.check(repair=True).repaired
+    assert index.check().consistent
+    assert np.array_equal(index.sentence_vectors([ids[0]])[ids[0]], kept[ids[0]])
+
+
 def test_interrupted_update_is_finished_by_the_next_store(small_index) -> None:
     """After a crash between catalogue and vector writes, storing again leaves no stale vectors."""
     index, folder = small_index
