@@ -1,6 +1,6 @@
 """Splitting text into sentences: a spaced ellipsis, as search snippets join their excerpts,
 parts two sentences whatever follows it, and the words after the last one may lack a stop; a
-spaced middle dot parts a snippet's date and fields."""
+spaced middle dot parts a snippet's date and fields; "c." and "Op." end no sentence."""
 
 from ingest.text.prose import is_prose
 from ingest.text.sentences import cut_short, split_sentences
@@ -50,3 +50,12 @@ def test_a_spaced_middle_dot_parts_a_snippets_date_and_fields_and_is_dropped():
         "Died: 4 July 1934, Passy",
     ]
     assert [is_prose(s) for s in sentences] == [False, True, True]
+
+
+def test_circa_and_opus_do_not_end_a_sentence():
+    """ "c. 1503" (circa) and "Op. 125" (opus) keep their sentences whole."""
+    text = (
+        "His Last Supper (1495–98) and Mona Lisa (c. 1503–19) are among the most popular "
+        "paintings. The Symphony No. 9 in D minor, Op. 125 was his last."
+    )
+    assert len(split_sentences(text)) == 2
