@@ -9,14 +9,17 @@ from ingest.text.resources import word_list
 _ABBREV_END = re.compile(
     r"(?:\b(?:" + "|".join(re.escape(a) for a in word_list("abbreviations")) + r")|\b[A-Z])\.$"
 )
-# A stop (with the closing quotes after it) before a capital or a digit; a spaced ellipsis,
-# which marks words left out (as a search snippet's " ... " does) whatever follows: "Mars has
-# two moons ... a day on Mars"; or a spaced middle dot, which parts a snippet's date and
-# fields ("Jan 10, 2024 · The tower…", "Born: 7 November 1867 · Died: …") and is dropped.
+_ELISIONS = (" ...", " …")  # a spaced ellipsis: words left out, as a search snippet marks them
+# A stop (with the closing quotes after it) before a capital or a digit; an elision, whatever
+# follows: "Mars has two moons ... a day on Mars"; or a spaced middle dot, which parts a
+# snippet's date and fields ("Jan 10, 2024 · The tower…", "Born: 7 November 1867 · Died: …")
+# and is dropped.
 _BOUNDARY = re.compile(
     r"(?<=[.!?…])(?P<closing>[\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])"
-    r"|(?:(?<= \.\.\.)|(?<= …))\s+"
-    r"| · "
+    + "|(?:"
+    + "|".join(f"(?<={re.escape(e)})" for e in _ELISIONS)
+    + r")\s+"
+    + r"| · "
 )
 _OPEN_QUOTES = '“"‘'
 ATTRIBUTION = re.compile(
@@ -43,8 +46,7 @@ def split_sentences(text: str) -> list[str]:
             head = paragraph[start : m.start()].rstrip('"”’)] ')
             if m.group("closing") is not None and _ABBREV_END.search(head):
                 continue
-            if piece:
-                sentences.append(piece + (m.group("closing") or ""))
+            sentences.append(piece + (m.group("closing") or ""))
             start = m.end()
         if paragraph[start:].strip():
             sentences.append(paragraph[start:].strip())
@@ -54,7 +56,7 @@ def split_sentences(text: str) -> list[str]:
 def cut_short(sentences: list[str], index: int) -> bool:
     """Whether sentence `index` is the last words of an excerpt, after an elision: where a
     search snippet was cut ("… the highest point on Earth"), so it may lack its stop."""
-    return 0 < index == len(sentences) - 1 and sentences[index - 1].endswith((" ...", " …"))
+    return 0 < index == len(sentences) - 1 and sentences[index - 1].endswith(_ELISIONS)
 
 
 def is_quotation(sentence: str) -> bool:
