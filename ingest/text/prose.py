@@ -65,14 +65,8 @@ def is_prose(sentence: str, cut: bool = False) -> bool:
     the page's furniture. A sentence cut short (see sentences.cut_short) needs no stop, and a
     labelled field ("Born: 7 November 1867, Warsaw") states its fact in a few words."""
     words = sentence.split()
-    field = len(words) >= MIN_FIELD_WORDS and len(sentence) <= MAX_FIELD_CHARS
-    if not (field and _FIELD.match(sentence)):
-        if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
-            return False
-        if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
-            return False
-        if not cut and not sentence.rstrip(_CLOSING).endswith((".", "!", "…")):
-            return False
+    if not (_is_field(sentence, words) or _is_running_text(sentence, words, cut)):
+        return False
     if len(_SEPARATORS.findall(sentence)) >= 2:
         return False
     if _numbers(words) > MAX_NUMBER_SHARE * len(words):
@@ -83,6 +77,21 @@ def is_prose(sentence: str, cut: bool = False) -> bool:
     if any(word in lower for word in _FORM_WORDS) and _FORMS.search(sentence):
         return False
     return not _FURNITURE.search(sentence)
+
+
+def _is_field(sentence: str, words: list[str]) -> bool:
+    """A short labelled field: "Born: 7 November 1867, Warsaw"."""
+    fits = len(words) >= MIN_FIELD_WORDS and len(sentence) <= MAX_FIELD_CHARS
+    return fits and bool(_FIELD.match(sentence))
+
+
+def _is_running_text(sentence: str, words: list[str], cut: bool) -> bool:
+    """Long enough, with words of running text, and ended by a stop unless cut short."""
+    if len(words) < MIN_WORDS or len(sentence) > MAX_CHARS:
+        return False
+    if len(_LOWERCASE_WORD.findall(sentence)) < MIN_LOWERCASE:
+        return False
+    return cut or sentence.rstrip(_CLOSING).endswith((".", "!", "…"))
 
 
 def _numbers(words: list[str]) -> int:
