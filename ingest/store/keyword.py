@@ -483,7 +483,7 @@ class KeywordIndex:
             "SELECT a.title, c.text FROM chunks c JOIN articles a USING(article_id) WHERE "
             f"c.rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?){where} LIMIT ?"
         )
-        return [(r[0], r[1]) for r in self.db.execute(sql, (match, *args, limit))]
+        return self.db.execute(sql, (match, *args, limit)).fetchall()
 
     def has_author(self, name: str, scopes: Scopes = None) -> bool:
         """Whether an article's author field (of some scopes) holds the name (any case)."""
