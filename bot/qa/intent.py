@@ -24,6 +24,8 @@ BROAD, AMOUNT, DATE, PERSON, CAUSE, SPEECH, FACT = (
     "fact",
 )
 
+# "what is", "what's", "whats", ... as questions type them.
+_WHAT_IS = r"\bwhat(?:'s|’s|s|\s+was|\s+is|\s+were|\s+are)?\s+"
 # What the question's first words ask for ("When...", "How much...").
 _OPENING: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DATE, re.compile(r"^\W*when\b", re.I)),
@@ -64,9 +66,13 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"""
             \bhow\s+(?:much|many)\b
-            | \bwhat\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?(?:price|prices|percentage
-                |percent|amount|number|score|scores|fee|fees|salary|cost|costs|valuation
-                |size|total|figure|margin|odds|temperature)\b
+            | """
+            + _WHAT_IS
+            + r"""(?:the\s+(?-i:[a-z]+\s+){0,2}?)?  # "what was the final score"
+                (?-i:price|prices|percentage|percent|amount|number|score|scores|fee|fees|fine
+                |fines|penalty|salary|wages?|cost|costs|valuation|revenue|profits?|losses|sales
+                |earnings|budget|debt|size|total|figure|margin|odds|rates?|temperature
+                |attendance|crowd|toll|population|turnout)\b
             """,
             re.I | re.X,
         ),
@@ -105,13 +111,11 @@ _WHO_IS = re.compile(r"^\W*who(?:'s|’s|\s+is|\s+was)\s+(?P<named>[^?!.]+?)\W*$
 _WRITING = re.compile(
     r"\b(?:article|report|story|piece|column|editorial|outlet)s?\b|(?:^|\s)['‘]\w", re.I
 )
-_MEASURE_WORD = re.compile(
-    r"\bhow\s+(\w+)|\bwhat\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?(\w+)", re.I
-)
+_MEASURE_WORD = re.compile(rf"\bhow\s+(\w+)|{_WHAT_IS}(?:the\s+)?(\w+(?:\s+\w+){{0,2}})", re.I)
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
     r"\b(?:costs?|prices?|pa(?:y|id|ying)|salary|fees?|fined?|worth|sp(?:end|ent)|rais(?:e|ed|ing)"
-    r"|valuation|revenue|profits?|s(?:ell|old))\b",
+    r"|valuation|revenue|profits?|s(?:ell|old)|penalty|wages?|earnings|budget|debt)\b",
     re.I,
 )
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are)\b", re.I)
@@ -162,15 +166,15 @@ def read_intent(question: str) -> Intent:
 
 def _of_kind(kind: str, question: str) -> Intent:
     """The intent of a kind, with the measure an AMOUNT question names: money when it speaks
-    of paying, else the word after "how" ("deep") or "what is the" ("price"); and whom a PERSON
-    question asks about."""
+    of paying, else the word after "how" ("deep") or the first measure of the three after
+    "what is the" ("price", "final score"); and whom a PERSON question asks about."""
     if kind == PERSON:
         return Intent(kind, named=_named_person(question))
     if kind != AMOUNT:
         return Intent(kind)
     if _PAYING.search(question):
         return Intent(kind, measure="cost")
-    words = (m.group(1) or m.group(2) for m in _MEASURE_WORD.finditer(question))
+    words = (w for m in _MEASURE_WORD.finditer(question) for w in (m[1] or m[2]).split())
     return Intent(kind, measure=next(filter(None, map(measure_word, words)), ""))
 
 

@@ -78,3 +78,22 @@ def test_the_wordings_asking_for_someones_words_name_the_speaker(question, speak
     "X's take on..." and "what did X tell..." ask for X's words, and name X."""
     intent = read_intent(question)
     assert (intent.kind, intent.speaker) == (SPEECH, speaker)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "measure"),
+    [
+        ("What was the final score of the cup final?", AMOUNT, "score"),
+        ("whats the daily fine the regulator set", AMOUNT, "cost"),
+        ("What revenue did the port report for the quarter?", AMOUNT, "cost"),
+        ("what's the crowd expected at the derby", AMOUNT, ""),
+        ("What's Figure AI's chief claiming about robots?", FACT, ""),
+        ("Did the article explain what positive betting odds mean?", BROAD, ""),
+    ],
+)
+def test_a_noun_naming_an_amount_asks_for_one(question, kind, measure):
+    """ "What was the final score", "whats the daily fine": a noun naming an amount, after
+    "what is the" and up to two words, asks for that amount; a capitalised name ("Figure
+    AI") or one standing bare after "what", mid-question, does not."""
+    intent = read_intent(question)
+    assert (intent.kind, intent.measure) == (kind, measure)
