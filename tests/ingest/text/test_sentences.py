@@ -1,6 +1,6 @@
 """Splitting text into sentences: a spaced ellipsis, as search snippets join their excerpts,
 parts two sentences whatever follows it, and the words after the last one may lack a stop; a
-spaced middle dot parts a snippet's date and fields; "c." and "Op." end no sentence."""
+spaced middle dot parts a snippet's date and fields; "c.", "Op." and "v." end no sentence."""
 
 from ingest.text.prose import is_prose
 from ingest.text.sentences import cut_short, split_sentences
@@ -59,3 +59,12 @@ def test_circa_and_opus_do_not_end_a_sentence():
         "paintings. The Symphony No. 9 in D minor, Op. 125 was his last."
     )
     assert len(split_sentences(text)) == 2
+
+
+def test_versus_in_a_case_name_does_not_end_a_sentence():
+    """ "Epic v. Google" is one case: its trial date stays in the sentence that names it."""
+    text = "On November 6th, Epic v. Google went to trial in San Francisco. It ran for a month."
+    assert split_sentences(text) == [
+        "On November 6th, Epic v. Google went to trial in San Francisco.",
+        "It ran for a month.",
+    ]
