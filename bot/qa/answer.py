@@ -17,7 +17,14 @@ from datetime import date
 
 import numpy as np
 
-from bot.qa.candidates import Candidate, candidates, question_terms, with_read, within
+from bot.qa.candidates import (
+    EVENTLESS,
+    Candidate,
+    candidates,
+    question_terms,
+    with_read,
+    within,
+)
 from bot.qa.intent import AMOUNT, BROAD, DATE, FACT, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name, names_in, written_as_names
 from bot.qa.plan import QueryPlan
@@ -41,8 +48,6 @@ NAME_READ = 3  # of the best sentences holding those words, those read for the n
 MEANING_POOL = 5  # of the candidates whose vectors were not kept at ingest, those compared by
 # meaning: the best by the other features, and as many holding the most of the question's words
 NOT_FOUND = "I could not find that in the articles."
-# "What is new", "What happened lately": no topic (see plan.ASKING)
-EVENTLESS = frozenset(stems("new latest recent recently lately"))
 # Openings that say the sentence follows from the one before: "As a result, …"
 _FOLLOWING = re.compile(
     r"^\W*(?:as\s+a\s+result|consequently|therefore|thus|hence|because\s+of\s+(?:this|that)"

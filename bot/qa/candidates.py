@@ -21,6 +21,8 @@ from ingest.text.sentences import (
 )
 from ingest.text.words import STOPWORDS, stem, stems
 
+# "What is new", "What happened lately": words that name no topic (see plan.ASKING)
+EVENTLESS = frozenset(stems("new latest recent recently lately"))
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
 
 
@@ -66,7 +68,7 @@ def question_terms(question: str, plan: QueryPlan, passages: list[Passage]) -> T
     """Question stems weighted by rarity among the passages; names and phrases count double."""
     agents = agent_nouns(question)
     texts = [_asked_stems(stems(p.text), agents) for p in passages] or [set()]
-    asked = stems(" ".join(plan.terms))
+    asked = stems(" ".join(plan.terms)) - EVENTLESS
     named = {w for p in plan.phrases for w in stems(p)}
     weights = rarity_weights(asked | named, texts)
     weights = {t: w * (2.0 if t in named else 1.0) for t, w in weights.items()}

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
-from bot.qa.candidates import Candidate, agent_nouns, with_speaker
+from bot.qa.candidates import Candidate, agent_nouns, question_terms, with_speaker
 from bot.qa.intent import read_intent
 from bot.qa.names import likely_answer_name, names_in, ordinary_words, written_as_names
 from bot.qa.plan import OutletMatcher, plan_query
@@ -240,6 +240,15 @@ def test_a_name_counts_only_in_passages_about_the_question():
     question = "Who was brought back to lead the company?"
     assert likely_answer_name(question, off_topic) is None
     assert likely_answer_name(question, [BOARD[0], *BOARD[2:], *off_topic]) == "Sam Altman"
+
+
+def test_words_asking_what_is_new_name_no_topic():
+    """ "latest" and "new" ask what is new: a story holding them, and not the fund, is not
+    about the question, so they weigh nothing."""
+    question = "whats the latest drama at the new songs fund"
+    found = passages("The fund's latest drama.", "A new drama at the trial.")
+    terms = question_terms(question, plan_query(question), found)
+    assert set(terms.weights) == {"drama", "song", "fund"}
 
 
 def test_filters_restrict_the_answer_to_an_outlet(desk):
