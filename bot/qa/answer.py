@@ -25,7 +25,7 @@ from bot.qa.candidates import (
     with_read,
     within,
 )
-from bot.qa.intent import AMOUNT, BROAD, DATE, FACT, SPEECH, Intent, read_intent
+from bot.qa.intent import AMOUNT, BROAD, DATE, SPEECH, Intent, read_intent
 from bot.qa.names import likely_answer_name, names_in, written_as_names
 from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
@@ -227,8 +227,9 @@ def choose(
         timeline = _timeline(named, passages)
         if timeline:
             return timeline
-    # The best story's opening leads, whatever its own score: its sentence answers.
-    first = _opening(best, rated) if intent.kind in (BROAD, FACT) else best
+    # The best story's opening leads a broad answer, whatever its own score; a question after
+    # one fact is led by the sentence that gives it.
+    first = _opening(best, rated) if intent.kind == BROAD else best
     if intent.kind == AMOUNT:
         first = _giving_the_amount(best, answering)
     chosen = [first.cand] if first is best else [first.cand, best.cand]

@@ -539,6 +539,24 @@ def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
     assert [c.text for c in choice.sentences] == [lede, best]
 
 
+def test_the_best_sentence_leads_an_answer_after_one_fact():
+    """ "Where did Apollo 11 land?" is answered by the sentence that gives the place, before
+    the story's opening: only a broad question is led by the opening."""
+    question = "Where did Apollo 11 land on the moon?"
+    weights = Weights({"meaning": 1.0}, threshold=0.0)
+    lede = "Apollo 11 was the American spaceflight that first landed humans on the Moon."
+    best = "The lunar module landed in the Sea of Tranquility on July 20, 1969."
+    ranked = [
+        rated_by_meaning(best, 0.9, {"apollo", "land"}, article="apollo", index=1, lede=False),
+        rated_by_meaning(lede, 0.5, {"apollo", "land"}, article="apollo", index=0, lede=True),
+    ]
+    passage = Passage(
+        "apollo-0", "apollo", 0, f"{lede} {best}", "Apollo 11", "X", None, None, None, 1.0
+    )
+    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
+    assert choice.sentences[0].text == best
+
+
 def test_a_timeline_holds_only_the_stories_naming_what_the_question_names(desk):
     """Three cup final stories on three days, one never naming the Harriers: "What happened
     with the Harriers in the cup final?" is a timeline of the two that do."""
