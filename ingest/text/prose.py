@@ -27,7 +27,7 @@ _FURNITURE = re.compile(
     # a photo caption ends on where and when it was taken: "in Bali, Indonesia, November 14, 2022."
     | (?-i:\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z][\w.]*),\s+(?:on\s+)?
       (?:[A-Z][a-z]+day,\s+)?(?-i:[A-Z][a-z]{2,8})\.?\s+\d{1,2},\s+\d{4}\b[^.]{0,40}\.\W*$
-    | \bfree\s+trial\b
+    | \(free\s+trial\)                              # "Watch X live on Fubo (free trial)"
     | \bclick\s+here\b | \bfollow\s+us\b | \bdownload\s+the\s+app\b | \badvertisement\b
     | \bwatch\b.{0,60}\b(?:live|stream(?:ing)?)\b.{0,40}\bon\b   # "Watch X live on Fubo"
     | ^\s*(?:more|related|also\s+read|see\s+also|read|listen|watch)\s*:     # "MORE: ..."

@@ -58,6 +58,8 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "Five months later, on August 24, 2022, the founders returned to the company.",
         "The exchange filed for bankruptcy in New York on Nov. 11, 2022.",
         "Sam Altman is the CEO of OpenAI.",
+        "Beeper Mini is priced at $1.99 per month, with a seven-day free trial.",
+        "Fans can also stream the game via ESPN+ or Fubo, which offers a free trial.",
         "The Eiffel Tower is 330 metres tall.",
         "Python 3.0 was released on December 3, 2008.",
         "Born: February 11, 1847, Milan, Ohio",
