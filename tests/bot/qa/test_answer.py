@@ -519,42 +519,36 @@ def test_every_candidate_is_compared_by_meaning_from_the_vectors_kept_at_ingest(
     assert all(abs(meaning[r.cand] - r.values["meaning"]) < 2e-3 for r in compared)
 
 
+def chosen_from_one_story(question: str, lede: str, best: str, terms: set[str]) -> list[str]:
+    """The sentences chosen from one story whose opening scores under the line (0.1 against
+    0.5) and whose best sentence, holding the question's stems `terms`, scores 0.9."""
+    weights = Weights({"meaning": 1.0}, threshold=0.5)
+    ranked = [
+        rated_by_meaning(best, 0.9, terms, article="story", index=1, lede=False),
+        rated_by_meaning(lede, 0.1, set(), article="story", index=0, lede=True),
+    ]
+    passage = Passage("story-0", "story", 0, f"{lede} {best}", "Story", "X", None, None, None, 1.0)
+    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
+    return [c.text for c in choice.sentences]
+
+
 def test_the_best_storys_opening_leads_a_broad_answer_whatever_its_own_score():
     """A story's first sentence leads the answer to "tell me about X" when another of its
     sentences answers best, even when the opening alone scores under the line (it does not
     name X: "A Utah mother of six ... pleaded guilty")."""
-    question = "tell me about the ruby franke case"
-    weights = Weights({"meaning": 1.0}, threshold=0.5)
     lede = "A Utah mother of six who gave parenting advice pleaded guilty on Monday."
     best = "Ruby Franke stood shackled in jail clothing as she pleaded guilty to charges."
-
-    ranked = [
-        rated_by_meaning(best, 0.9, {"rubi", "frank"}, article="franke", index=1, lede=False),
-        rated_by_meaning(lede, 0.1, set(), article="franke", index=0, lede=True),
-    ]
-    passage = Passage(
-        "franke-0", "franke", 0, f"{lede} {best}", "Franke pleads", "X", None, None, None, 1.0
-    )
-    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
-    assert [c.text for c in choice.sentences] == [lede, best]
+    chosen = chosen_from_one_story("tell me about the ruby franke case", lede, best, {"rubi"})
+    assert chosen == [lede, best]
 
 
 def test_the_best_sentence_leads_an_answer_after_one_fact():
-    """ "Where did Apollo 11 land?" is answered by the sentence that gives the place, before
+    """ "Where did Apollo 11 land?" is answered by the sentence that gives the place, not
     the story's opening: only a broad question is led by the opening."""
-    question = "Where did Apollo 11 land on the moon?"
-    weights = Weights({"meaning": 1.0}, threshold=0.0)
     lede = "Apollo 11 was the American spaceflight that first landed humans on the Moon."
     best = "The lunar module landed in the Sea of Tranquility on July 20, 1969."
-    ranked = [
-        rated_by_meaning(best, 0.9, {"apollo", "land"}, article="apollo", index=1, lede=False),
-        rated_by_meaning(lede, 0.5, {"apollo", "land"}, article="apollo", index=0, lede=True),
-    ]
-    passage = Passage(
-        "apollo-0", "apollo", 0, f"{lede} {best}", "Apollo 11", "X", None, None, None, 1.0
-    )
-    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
-    assert choice.sentences[0].text == best
+    question = "Where did Apollo 11 land on the moon?"
+    assert chosen_from_one_story(question, lede, best, {"apollo", "land"}) == [best]
 
 
 def test_a_timeline_holds_only_the_stories_naming_what_the_question_names(desk):
