@@ -73,16 +73,16 @@ def speakers(sentence: str) -> str:
     """The words naming who speaks in each attribution of a sentence: up to five before
     "said", cut at a comma unless an aside ends there ("Jordan, a member of the caucus,
     said" gives both), and up to four after it where the speaker follows the verb ("…,” said
-    Prime Minister Jane Doe.", "according to Doe"), not where the verb's object does
-    ("warned Musk", "told Clark")."""
+    Prime Minister Jane Doe.", "according to Doe": only there), not where the verb's object
+    does ("warned Musk", "told Clark")."""
     plain = _outside_quotes(sentence)
     near = []
     for match in ATTRIBUTION.finditer(plain):
         head = plain[: match.start()].rstrip()
         clauses = head.split(",")
         aside = head.endswith(",") and len(clauses) >= 3  # "Doe, a senator, said"
-        named = clauses[-3:-1] if aside else clauses[-1:]
         verb = match.group(1).lower()
+        named = [] if verb == "according to" else clauses[-3:-1] if aside else clauses[-1:]
         if verb in _OBJECT_FIRST and _LISTENER.search(head):
             continue  # "Kelce was asked", "when asked": no speaker named
         follows = verb == "according to" or (

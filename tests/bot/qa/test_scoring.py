@@ -63,10 +63,12 @@ def test_reporting_verbs_besides_said_name_the_speaker(sentence, speaker):
         "X said Musk's staff in the United States would answer the probe.",
         "According to the filing, Musk owns most of the shares.",
         "“We will comply,” said the company's lawyer, adding that Musk had seen the letter.",
+        "The post alarmed Musk and his lawyers, who feared a fine, according to two people.",
     ],
 )
 def test_someone_spoken_to_or_of_is_not_the_speaker(sentence):
-    """Whom a speaker warns, writes to or is asked by is not who speaks: half, as for anyone."""
+    """Whom a speaker warns, writes to or is asked by is not who speaks, nor whom a sentence
+    sourced "according to" others is about: half, as for anyone."""
     assert asked_for(sentence, Intent(SPEECH, speaker="Elon Musk")) == 0.5
 
 
