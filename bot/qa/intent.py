@@ -115,7 +115,7 @@ _MEASURE_WORD = re.compile(rf"\bhow\s+(\w+)|{_WHAT_IS}(?:the\s+)?(\w+(?:\s+\w+){
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
     r"\b(?:costs?|prices?|pa(?:y|id|ying)|salary|fees?|fined?|worth|sp(?:end|ent)|rais(?:e|ed|ing)"
-    r"|valuation|revenue|profits?|s(?:ell|old)|penalty|wages?|earnings|budget|debt)\b",
+    r"|valuation|revenue|profits?|s(?:ell|old)|wages?|earnings|budget|debt)\b",
     re.I,
 )
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are)\b", re.I)
