@@ -78,16 +78,17 @@ def speakers(sentence: str) -> str:
     plain = _outside_quotes(sentence)
     near = []
     for match in ATTRIBUTION.finditer(plain):
+        verb = match.group(1).lower()
+        if verb == "according to":  # only whom it names speaks, not whom the sentence is about
+            near.append(" ".join(_named_after(plain[match.end() :])))
+            continue
         head = plain[: match.start()].rstrip()
         clauses = head.split(",")
         aside = head.endswith(",") and len(clauses) >= 3  # "Doe, a senator, said"
-        verb = match.group(1).lower()
-        named = [] if verb == "according to" else clauses[-3:-1] if aside else clauses[-1:]
+        named = clauses[-3:-1] if aside else clauses[-1:]
         if verb in _OBJECT_FIRST and _LISTENER.search(head):
             continue  # "Kelce was asked", "when asked": no speaker named
-        follows = verb == "according to" or (
-            verb not in _OBJECT_FIRST and not aside and (not head or head[-1] in ',”"’')
-        )
+        follows = verb not in _OBJECT_FIRST and not aside and (not head or head[-1] in ',”"’')
         after = _named_after(plain[match.end() :]) if follows else []
         near.append(" ".join([*(w for c in named for w in c.split()[-5:]), *after]))
     return " ".join(near)
