@@ -56,9 +56,9 @@ def correct(
         for near, together in nearest(stems[word], keyword, scopes, company):
             where = f'"{near}" AND ({company})' if together else fts_prefix(near)
             found = keyword.texts_matching(where, scopes)
-            written = _written(near, [text for _, text in found], word) or _written(
-                near, [title for title, _ in found], word
-            )  # a title's capitals say less: it is read only when the texts lack the word
+            titles, texts = [title for title, _ in found], [text for _, text in found]
+            # a title's capitals say less: it is read only when the texts lack the word
+            written = _written(near, texts, word) or _written(near, titles, word)
             if not written or (word[0].isupper() and written.islower()):  # a name stays a name
                 continue
             if distance(word.lower(), written.lower()) <= MAX_EDITS:  # a slip, not a new word
