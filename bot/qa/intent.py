@@ -111,7 +111,10 @@ _WHO_IS = re.compile(r"^\W*who(?:'s|’s|\s+is|\s+was)\s+(?P<named>[^?!.]+?)\W*$
 _WRITING = re.compile(
     r"\b(?:article|report|story|piece|column|editorial|outlet)s?\b|(?:^|\s)['‘]\w", re.I
 )
-_MEASURE_WORD = re.compile(rf"\bhow\s+(\w+)|{_WHAT_IS}(?:the\s+)?(\w+(?:\s+\w+){{0,2}})", re.I)
+# The word after "how" ("deep"; "years" of "how many years"), or one of three after "what is".
+_MEASURE_WORD = re.compile(
+    rf"\bhow\s+(?:many\s+)?(\w+)|{_WHAT_IS}(?:the\s+)?(\w+(?:\s+\w+){{0,2}})", re.I
+)
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
     r"\b(?:costs?|prices?|pa(?:y|id|ying)|salary|fees?|fined?|worth|sp(?:end|ent)|rais(?:e|ed|ing)"

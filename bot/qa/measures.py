@@ -27,7 +27,9 @@ _LENGTH_UNIT = (
     r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)"
 )
 LENGTH = rf"\b{_QUANTITY}{_LENGTH_UNIT}\b"
-DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b"
+_NOT_AGE = r"(?![-\s]old\b)"  # "a 12-year-old" gives an age, not a time
+DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b{_NOT_AGE}"
+PAGES = rf"\b{_QUANTITY}pages?\b"  # how long a document is
 TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"
 POWER = rf"{_NUMBER}\s*(?:[kmg]w|[kmg]wh|(?:kilo|mega|giga)?watt(?:-hours?|s)?)\b"
 SPEED = (
@@ -44,6 +46,11 @@ FREQUENCY = (
 )
 
 
+def _in_units(unit: str) -> str:
+    """A time given in one unit: "15 years", "six months"."""
+    return rf"\b{_QUANTITY}{unit}\b{_NOT_AGE}"
+
+
 def _either(*patterns: str) -> re.Pattern[str]:
     """One pattern matching any of the patterns, in any case."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
@@ -54,7 +61,7 @@ def _either(*patterns: str) -> re.Pattern[str]:
 MEASURES: dict[str, re.Pattern[str]] = {
     "much": _either(MONEY, PERCENT, MAGNITUDE, RATIO, WEIGHT, LENGTH, POWER),
     "expensive": _either(MONEY),
-    "long": _either(DURATION, LENGTH),
+    "long": _either(DURATION, LENGTH, PAGES),
     "far": _either(LENGTH),
     "deep": _either(LENGTH),
     "tall": _either(LENGTH),
@@ -77,6 +84,12 @@ MEASURES: dict[str, re.Pattern[str]] = {
     "fee": _either(MONEY, MAGNITUDE),
     "salary": _either(MONEY, MAGNITUDE),
     "valuation": _either(MONEY, MAGNITUDE),
+    "year": _either(_in_units("years?")),  # "How many years...?": years, not minutes
+    "month": _either(_in_units("months?")),
+    "week": _either(_in_units("weeks?")),
+    "day": _either(_in_units("days?")),
+    "hour": _either(_in_units("hours?")),
+    "minute": _either(_in_units("minutes?")),
     "percentage": _either(PERCENT),
     "percent": _either(PERCENT),
     "score": _either(SCORE),

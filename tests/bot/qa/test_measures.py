@@ -16,6 +16,8 @@ from bot.qa.measures import gives_amount
         ("What was the temperature at the vents?", "temperature"),
         ("How much more likely are patients to fall ill?", "much"),
         ("How many children were put in hospital?", ""),
+        ("How many years did the driver get in prison?", "year"),
+        ("how many days did the strike last", "day"),
     ],
 )
 def test_the_measure_is_read_from_the_question(question, measure):
@@ -47,8 +49,14 @@ def test_the_measure_is_read_from_the_question(question, measure):
         ("The line is 7.2 kilometres long.", "fast", 0.5),
         ("Twelve councils agreed on the rules.", "", 1.0),
         ("The team plans to return with new instruments.", "deep", 0.0),
+        ("Each charge carries a sentence of one to 15 years in prison.", "year", 1.0),
+        ("The hearing lasted 40 minutes.", "year", 0.5),
+        ("The 12-year-old boy ran to a neighbour's house.", "year", 0.5),
+        ("The 12-year-old boy ran to a neighbour's house.", "long", 0.5),
+        ("In the 172-page suit, the regulator set out its case.", "long", 1.0),
     ],
 )
 def test_a_sentence_giving_the_measure_asked_for_counts_in_full(sentence, measure, value):
-    """An amount of the measure asked for counts 1, another amount a half, none 0."""
+    """An amount of the measure asked for counts 1, another amount a half, none 0: "how
+    many years" wants years (not minutes, nor an age), "how long" a time, a length or pages."""
     assert gives_amount(sentence, measure) == value
