@@ -1,7 +1,8 @@
 """The kind of amount a question asks for, and whether a sentence gives one.
 
 "How deep...?" asks for a length, "How hot...?" a temperature, "How much did X pay?" a sum of
-money: a sentence that gives that measure answers better than one that holds any number.
+money, "How many people...?" a count of people: a sentence that gives that measure answers better
+than one that holds any number.
 """
 
 from __future__ import annotations
@@ -40,6 +41,16 @@ AGE = rf"\b{_NUMBER}-year-old\b|\baged\s+{_NUMBER}|\b{_NUMBER}\s+years?\s+old\b"
 WEIGHT = rf"{_NUMBER}\s*(?:kg|kilograms?|tonnes?|tons?|lbs?|pounds|grams?)\b"
 RATIO = rf"{_NUMBER}\s*times\b|\b(?:twice|double|triple|half)\b"
 SCORE = r"\b\d{1,3}\s?[-–]\s?\d{1,3}\b"
+_PERSONS = (
+    r"(?:people|persons|fans|spectators|supporters|visitors|attendees|voters|workers|employees"
+    r"|staff|residents|children|adults|students|patients|users|players|members|customers"
+    r"|subscribers|migrants|refugees|civilians|soldiers|troops|deaths|dead|killed|injured)"
+)
+# "80,065 fans", "238 million monthly active users", "a crowd of 61,204"
+PEOPLE = (
+    rf"{_QUANTITY}(?:[a-z-]+\s+){{0,3}}{_PERSONS}\b"
+    rf"|\b(?:crowd|attendance|audience|turnout)\s+(?:of|was|at)\s+(?:about\s+|around\s+)?{_NUMBER}"
+)
 FREQUENCY = (
     r"\b(?:times|every|daily|weekly|monthly|annually|yearly)\b"
     r"|\b(?:a|per)\s+(?:year|month|week|day)\b"
@@ -90,6 +101,7 @@ MEASURES: dict[str, re.Pattern[str]] = {
     "day": _either(_in_units("days?")),
     "hour": _either(_in_units("hours?")),
     "minute": _either(_in_units("minutes?")),
+    "people": _either(PEOPLE),
     "percentage": _either(PERCENT),
     "percent": _either(PERCENT),
     "score": _either(SCORE),

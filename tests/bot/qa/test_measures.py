@@ -18,6 +18,7 @@ from bot.qa.measures import gives_amount
         ("How many children were put in hospital?", ""),
         ("How many years did the driver get in prison?", "year"),
         ("how many days did the strike last", "day"),
+        ("How many people watched the cup final?", "people"),
     ],
 )
 def test_the_measure_is_read_from_the_question(question, measure):
@@ -54,9 +55,14 @@ def test_the_measure_is_read_from_the_question(question, measure):
         ("The 12-year-old boy ran to a neighbour's house.", "year", 0.5),
         ("The 12-year-old boy ran to a neighbour's house.", "long", 0.5),
         ("In the 172-page suit, the regulator set out its case.", "long", 1.0),
+        ("The crowd of 61,204 was the largest for a cup final in a decade.", "people", 1.0),
+        ("Nothing was going to dampen this evening as 80,065 fans poured in.", "people", 1.0),
+        ("The game has 238 million monthly active users.", "people", 1.0),
+        ("Twenty-eight years between drinks and drama was always on the cards.", "people", 0.5),
     ],
 )
 def test_a_sentence_giving_the_measure_asked_for_counts_in_full(sentence, measure, value):
     """An amount of the measure asked for counts 1, another amount a half, none 0: "how
-    many years" wants years (not minutes, nor an age), "how long" a time, a length or pages."""
+    many years" wants years (not minutes, nor an age), "how long" a time, a length or pages,
+    "how many people" a count of people ("80,065 fans", "a crowd of 61,204")."""
     assert gives_amount(sentence, measure) == value
