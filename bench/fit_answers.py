@@ -53,6 +53,7 @@ RATING_MODULES = (
     "bot.qa.plan",
     "bot.qa.scoring",
     "bot.qa.spelling",
+    "ingest.text.dates",
     "ingest.text.prose",
     "ingest.text.sentences",
     "ingest.text.words",

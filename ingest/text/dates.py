@@ -43,6 +43,14 @@ _RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\
 _DAY_DATE = re.compile(
     rf"\b(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I
 )
+_CAPITALISED_MONTH = (
+    "(?:" + "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+)
+# "25 November", "the 25th of Nov. 2023": the month capitalised, as "20 may lose" is no date.
+_DAY_FIRST = re.compile(
+    rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>{_CAPITALISED_MONTH})"
+    rf"(?:,?\s+(?P<year>\d{{4}}))?(?!\w)"
+)
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I)
 _LAST_MONTH = re.compile(rf"\blast\s+(?P<month>{MONTH})", re.I)
 _IN_YEAR = re.compile(r"\bin\s+((?:19|20)\d{2})\b", re.I)
@@ -175,7 +183,7 @@ def _dates_with_spans(text: str, today: date) -> list[tuple[DateWindow, tuple[in
         day = checked_date(int(m["year"]), int(m["month"]), int(m["day"]))
         if day:
             add(m, day, day)
-    for m in _DAY_DATE.finditer(text):
+    for m in [*_DAY_DATE.finditer(text), *_DAY_FIRST.finditer(text)]:
         month, day_number = month_number(m["month"]), int(m["day"])
         year = int(m["year"]) if m["year"] else _latest_year(month, day_number, today)
         day = checked_date(year, month, day_number)

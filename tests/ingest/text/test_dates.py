@@ -74,6 +74,24 @@ def test_day_dates_with_abbreviated_month():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("What happened on 18 November 2021?", date(2021, 11, 18)),
+        ("the vote on the 3rd of Sept. 2021", date(2021, 9, 3)),
+        ("Who scored on 25 November?", date(2026, 11, 25)),
+    ],
+)
+def test_a_day_written_before_its_month_is_that_day(text, day):
+    """ "18 November 2021" names that day, as "November 18, 2021" does, not all November."""
+    assert find_dates(text, TODAY) == [DateWindow(day, day, "in")]
+
+
+def test_a_lower_case_month_after_a_number_is_no_date():
+    """ "20 may lose their jobs" names no day in May; "25 November" needs its capital."""
+    assert find_dates("Another 20 may lose their jobs", TODAY) == []
+
+
 def test_last_june_is_the_most_recent_june():
     """ "last June" is the latest June before today."""
     assert find_dates("the summit last June", TODAY) == [
