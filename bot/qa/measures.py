@@ -46,10 +46,16 @@ _PERSONS = (
     r"|staff|residents|children|adults|students|patients|users|players|members|customers"
     r"|subscribers|migrants|refugees|civilians|soldiers|troops|deaths|dead|killed|injured)"
 )
-# "80,065 fans", "238 million monthly active users", "a crowd of 61,204"
+_NOT_COUNTED = (  # things a number measures rather than counts
+    r"(?:years|months|weeks|days|hours|minutes|seconds|times|percent|points|cents|dollars"
+    r"|euros|pounds|miles|metres|meters|kilometres|kilometers|feet|inches|degrees|tonnes|tons)"
+)
+# "80,065 fans", "238 million monthly active users", "a crowd of 61,204", and a count in figures
+# of what people do ("25,000 journeys a day"), but no time or measure ("28 years").
 PEOPLE = (
     rf"{_QUANTITY}(?:[a-z-]+\s+){{0,3}}{_PERSONS}\b"
     rf"|\b(?:crowd|attendance|audience|turnout)\s+(?:of|was|at)\s+(?:about\s+|around\s+)?{_NUMBER}"
+    rf"|\b{_NUMBER}\s+(?:[a-z-]+\s+)?(?!{_NOT_COUNTED}\b)[a-z]+s\b"
 )
 FREQUENCY = (
     r"\b(?:times|every|daily|weekly|monthly|annually|yearly)\b"

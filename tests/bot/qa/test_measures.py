@@ -59,10 +59,13 @@ def test_the_measure_is_read_from_the_question(question, measure):
         ("Nothing was going to dampen this evening as 80,065 fans poured in.", "people", 1.0),
         ("The game has 238 million monthly active users.", "people", 1.0),
         ("Twenty-eight years between drinks and drama was always on the cards.", "people", 0.5),
+        ("Officials expect around 25,000 journeys a day on the line.", "people", 1.0),
+        ("Drama was always on the cards between these two great foes.", "people", 0.5),
     ],
 )
 def test_a_sentence_giving_the_measure_asked_for_counts_in_full(sentence, measure, value):
     """An amount of the measure asked for counts 1, another amount a half, none 0: "how
     many years" wants years (not minutes, nor an age), "how long" a time, a length or pages,
-    "how many people" a count of people ("80,065 fans", "a crowd of 61,204")."""
+    "how many people" a count of people ("80,065 fans", "a crowd of 61,204") or, in figures,
+    of what they do ("25,000 journeys"), not a time."""
     assert gives_amount(sentence, measure) == value

@@ -54,6 +54,14 @@ def test_how_many_is_answered_with_the_number_from_prose_not_the_stats_table(des
     assert "|" not in answer.text
 
 
+def test_how_many_people_is_answered_by_a_count_of_what_they_do(desk):
+    """No sentence of the tram story counts riders, but "25,000 journeys a day" answers and
+    leads, before the opening's "nearly four years of construction"."""
+    answer = desk.ask("how many people ride the tram each day")
+    assert answer.found
+    assert "25,000 journeys a day" in lines(answer)[0]
+
+
 def test_who_is_someone_is_answered_by_a_sentence_naming_them(desk):
     """ "who is helen marsh" opens with the bank's governor, not the cup final's opening
     sentence, which names other people."""
