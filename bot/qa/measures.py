@@ -28,8 +28,19 @@ _LENGTH_UNIT = (
     r"|centimetres?|centimeters?|millimetres?|millimeters?|inch(?:es)?|yards?|cm|mm)"
 )
 LENGTH = rf"\b{_QUANTITY}{_LENGTH_UNIT}\b"
+# Units of time a question may ask for by name ("How many years...?"); "the second..." asks
+# for no seconds.
+_ASKED_TIME_UNITS = ("year", "month", "week", "day", "hour", "minute")
+_TIME_UNITS = (*_ASKED_TIME_UNITS, "second")
 _NOT_AGE = r"(?![-\s]old\b)"  # "a 12-year-old" gives an age, not a time
-DURATION = rf"\b{_QUANTITY}(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)\b{_NOT_AGE}"
+
+
+def _in_units(units: tuple[str, ...]) -> str:
+    """A time given in one of the units: "15 years", "six months"."""
+    return rf"\b{_QUANTITY}(?:{'|'.join(units)})s?\b{_NOT_AGE}"
+
+
+DURATION = _in_units(_TIME_UNITS)
 PAGES = rf"\b{_QUANTITY}pages?\b"  # how long a document is
 TEMPERATURE = rf"{_NUMBER}\s*(?:°|degrees?\b)|\b(?:celsius|fahrenheit)\b"
 POWER = rf"{_NUMBER}\s*(?:[kmg]w|[kmg]wh|(?:kilo|mega|giga)?watt(?:-hours?|s)?)\b"
@@ -47,8 +58,8 @@ _PERSONS = (
     r"|subscribers|migrants|refugees|civilians|soldiers|troops|deaths|dead|killed|injured)"
 )
 _NOT_COUNTED = (  # things a number measures rather than counts
-    r"(?:years|months|weeks|days|hours|minutes|seconds|times|percent|points|cents|dollars"
-    r"|euros|pounds|miles|metres|meters|kilometres|kilometers|feet|inches|degrees|tonnes|tons)"
+    rf"(?:(?:{'|'.join(_TIME_UNITS)})s|times|percent|points|cents|dollars|euros|pounds|miles"
+    r"|metres|meters|kilometres|kilometers|feet|inches|degrees|tonnes|tons)"
 )
 # "80,065 fans", "238 million monthly active users", "a crowd of 61,204", and a count in figures
 # of what people do ("25,000 journeys a day"), but no time or measure ("28 years").
@@ -61,11 +72,6 @@ FREQUENCY = (
     r"\b(?:times|every|daily|weekly|monthly|annually|yearly)\b"
     r"|\b(?:a|per)\s+(?:year|month|week|day)\b"
 )
-
-
-def _in_units(unit: str) -> str:
-    """A time given in one unit: "15 years", "six months"."""
-    return rf"\b{_QUANTITY}{unit}\b{_NOT_AGE}"
 
 
 def _either(*patterns: str) -> re.Pattern[str]:
@@ -101,12 +107,7 @@ MEASURES: dict[str, re.Pattern[str]] = {
     "fee": _either(MONEY, MAGNITUDE),
     "salary": _either(MONEY, MAGNITUDE),
     "valuation": _either(MONEY, MAGNITUDE),
-    "year": _either(_in_units("years?")),  # "How many years...?": years, not minutes
-    "month": _either(_in_units("months?")),
-    "week": _either(_in_units("weeks?")),
-    "day": _either(_in_units("days?")),
-    "hour": _either(_in_units("hours?")),
-    "minute": _either(_in_units("minutes?")),
+    **{unit: _either(_in_units((unit,))) for unit in _ASKED_TIME_UNITS},  # years, not minutes
     "people": _either(PEOPLE),
     "percentage": _either(PERCENT),
     "percent": _either(PERCENT),

@@ -22,7 +22,8 @@ MONTHS["sept"] = 9
 CALENDAR = frozenset([*calendar.day_name, *calendar.month_name[1:]])  # capitalised, not names
 DATE_WORDS = frozenset([*MONTHS, *(word.lower() for word in CALENDAR)])
 
-MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+_MONTH_NAMES = sorted(MONTHS, key=len, reverse=True)  # "sept" tried before "sep"
+MONTH = "(?i:" + "|".join(_MONTH_NAMES) + r")\b\.?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _MONTH_DAY_YEAR = re.compile(
     rf"(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b"
@@ -43,9 +44,7 @@ _RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\
 _DAY_DATE = re.compile(
     rf"\b(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I
 )
-_CAPITALISED_MONTH = (
-    "(?:" + "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
-)
+_CAPITALISED_MONTH = "(?:" + "|".join(m.capitalize() for m in _MONTH_NAMES) + r")\b\.?"
 # "25 November", "the 25th of Nov. 2023": the month capitalised, as "20 may lose" is no date.
 _DAY_FIRST = re.compile(
     rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?(?P<month>{_CAPITALISED_MONTH})"
