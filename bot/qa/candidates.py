@@ -23,6 +23,8 @@ from ingest.text.words import STOPWORDS, stem, stems
 
 # "What is new", "What happened lately": words that name no topic (see plan.ASKING)
 EVENTLESS = frozenset(stems("new latest recent recently lately"))
+ARTICLES_READ = 2  # best articles read in full for every answer
+OPENING_PASSAGES = 1  # passages read from the start of every other article retrieved
 WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)", re.I)  # "Who manages..."
 
 
@@ -97,7 +99,9 @@ def with_read(passages: list[Passage], read: list[Passage]) -> list[Passage]:
 def candidates(
     passages: list[Passage], terms: Terms, plan: QueryPlan, read: list[Passage]
 ) -> list[Candidate]:
-    """Every prose sentence of the retrieved passages and of the passages read with them."""
+    """Every prose sentence of the retrieved passages and of the passages read with them.
+    An article's first sentence is its lede when its article was read in full or its opening
+    passage ranked: an opening read only for the facts it gives does not lead."""
     ranks: dict[str, int] = {}
     for p in passages:
         ranks.setdefault(p.article_id, len(ranks))
@@ -105,7 +109,8 @@ def candidates(
     for rank, passage in enumerate(with_read(passages, read)):
         dated = plan.date_stems if within(passage, plan.dates) else frozenset()
         article_rank = ranks.get(passage.article_id, len(ranks))
-        found += _sentences(rank, article_rank, passage, terms, dated)
+        leads = rank < len(passages) or article_rank < ARTICLES_READ
+        found += _sentences(rank, article_rank, passage, terms, dated, leads)
     return found
 
 
@@ -115,9 +120,15 @@ def within(passage: Passage, windows: Iterable[DateWindow]) -> bool:
 
 
 def _sentences(
-    rank: int, article_rank: int, passage: Passage, terms: Terms, dated: frozenset[str]
+    rank: int,
+    article_rank: int,
+    passage: Passage,
+    terms: Terms,
+    dated: frozenset[str],
+    leads: bool,
 ) -> list[Candidate]:
-    """The prose sentences of a passage with the question terms in them and in its title.
+    """The prose sentences of a passage with the question terms in them and in its title;
+    the first is its article's lede when the passage is the article's first and `leads`.
 
     The words of the question's dates (dated) count as held by every sentence when the
     article came out in those dates: "in November 2021" is answered by its date, not its text.
@@ -146,7 +157,7 @@ def _sentences(
                     before,
                     len(words & title_stems) / len(title_stems) if title_stems else 0.0,
                     _on_topic(held | title, terms),
-                    passage.position == 0 and not out,
+                    leads and passage.position == 0 and not out,
                     len(sentences),
                 )
             )

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from bot.qa.answer import ExtractiveAnswerer, asks_only_for_news, not_found
+from bot.qa.candidates import ARTICLES_READ, OPENING_PASSAGES
 from bot.qa.plan import QueryPlan, fts_string, near_expression
 from bot.qa.retrieve import HybridRetriever
 from bot.qa.spelling import Correction, correct
@@ -28,7 +29,6 @@ from ingest.store.keyword import Filters, StoredArticle
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-ARTICLES_READ = 2  # best articles read in full for every answer
 NO_TOPIC = "The question names nothing to look for: say whom or what it is about."
 _FOLLOW_UP = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
@@ -169,12 +169,14 @@ class NewsDesk:
         return Gathered(plan, found.passages, read, refusal, found.vector, corrections)
 
     def _read_with(self, passages: list[Passage]) -> list[Passage]:
-        """Every passage of the ARTICLES_READ best articles: the fact a question asks for is
-        often in a passage of the right article that did not rank."""
+        """Every passage of the ARTICLES_READ best articles, and the opening passage of the
+        others: the fact a question asks for is often in a passage of the right article that
+        did not rank, and a news story gives its main facts first."""
         read: list[Passage] = []
-        for article_id in list(dict.fromkeys(p.article_id for p in passages))[:ARTICLES_READ]:
+        for rank, article_id in enumerate(dict.fromkeys(p.article_id for p in passages)):
             score = next(p.score for p in passages if p.article_id == article_id)
-            chunks = self.index.keyword.article_chunks(article_id)
+            first = None if rank < ARTICLES_READ else OPENING_PASSAGES
+            chunks = self.index.keyword.article_chunks(article_id, first)
             read += [Passage.from_chunk(chunk, score) for chunk in chunks]
         return read
 

@@ -442,9 +442,13 @@ class KeywordIndex:
         ids = set(chunk_ids)
         return len(self.sentence_vectors(ids, model)) == len(ids)
 
-    def article_chunks(self, article_id: str) -> list[StoredChunk]:
-        """An article's chunks in order."""
-        ids = self.chunk_ids(article_id)
+    def article_chunks(self, article_id: str, first: int | None = None) -> list[StoredChunk]:
+        """An article's chunks in order (only its `first` ones, when given)."""
+        if first is None:
+            ids = self.chunk_ids(article_id)
+        else:
+            sql = "SELECT chunk_id FROM chunks WHERE article_id=? AND position<?"
+            ids = {r[0] for r in self.db.execute(sql, (article_id, first))}
         return sorted(self.chunks(ids).values(), key=lambda c: c.position)
 
     def outlets(self, scopes: Scopes = None) -> list[str]:

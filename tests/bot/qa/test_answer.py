@@ -6,7 +6,15 @@ from datetime import date
 import pytest
 
 from bot.qa.answer import MEANING_POOL, NOT_FOUND, ExtractiveAnswerer, Rated, choose
-from bot.qa.candidates import Candidate, agent_nouns, question_terms, with_speaker
+from bot.qa.candidates import (
+    ARTICLES_READ,
+    OPENING_PASSAGES,
+    Candidate,
+    agent_nouns,
+    candidates,
+    question_terms,
+    with_speaker,
+)
 from bot.qa.intent import read_intent
 from bot.qa.names import likely_answer_name, names_in, ordinary_words, written_as_names
 from bot.qa.plan import OutletMatcher, plan_query
@@ -594,3 +602,37 @@ def test_a_sentence_following_from_the_one_before_is_quoted_after_it(desk):
     lines = answer.text.splitlines()
     assert lines[0].startswith("The trade court ruled in the summer"), answer.text
     assert lines[1].startswith("As a result, the court said"), answer.text
+
+
+def test_every_retrieved_article_is_read_from_its_opening(desk):
+    """The best articles are read in full; every other retrieved article, its opening passage:
+    a news story gives its main facts first, in a passage that may not have ranked."""
+    found = desk.gather("How did the Harriers do in the cup?")
+    articles = list(dict.fromkeys(p.article_id for p in found.passages))
+    assert len(articles) > ARTICLES_READ
+    read = {(p.article_id, p.position) for p in found.read}
+    for article in articles[ARTICLES_READ:]:
+        assert (article, 0) in read
+        assert all(position < OPENING_PASSAGES for a, position in read if a == article)
+
+
+def test_an_opening_read_only_for_its_facts_does_not_lead():
+    """An article's first sentence is its lede when its opening passage ranked or the article
+    is one of those read in full; an opening read only for the facts it gives is no lede."""
+    texts = {a: f"The {a} story opens here with its main fact. It goes on." for a in "abc"}
+
+    def passage(article: str, position: int) -> Passage:
+        text = texts[article] if position == 0 else "A later passage of the story says more."
+        return Passage(f"{article}-{position}", article, position, text, "T", "X", *[None] * 3, 1.0)
+
+    retrieved = [passage("a", 0), passage("b", 2), passage("c", 3)]
+    read = [passage("b", 0), passage("c", 0)]
+    question = "What is the main fact of the story?"
+    plan = plan_query(question)
+    found = candidates(retrieved, question_terms(question, plan, retrieved), plan, read)
+    ledes = {c.article_id for c in found if c.lede}
+    assert ledes == {"a", "b"}
+    assert any(
+        c.article_id == "c" and c.text == "The c story opens here with its main fact."
+        for c in found
+    )
