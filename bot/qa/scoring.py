@@ -43,7 +43,9 @@ _CAUSE = re.compile(
     |reasons?|led\s+to|caused|blamed|over\s+concerns?|to\s+avoid|to\s+protect|to\s+prevent
     |after|following|since|thanks\s+to|driven\s+by|in\s+response\s+to|to\s+blame|blam(?:e|es|ing)
     |(?:would|to)\s+help|in\s+hopes?\s+of|aimed\s+at|meant\s+to|motivated\s+by|stemm(?:ed|ing)\s+from
-    |result(?:ed|s)?\s+from|accus(?:e|ed|es|ing)|alleg(?:e|ed|es|ing|ations?))\b
+    |result(?:ed|s)?\s+from|accus(?:e|ed|es|ing)|alleg(?:e|ed|es|ing|ations?)
+    |(?:held\s+up|delayed|hampered|slowed|stalled|halted|disrupted|prompted|triggered|sparked
+    |fuell?ed|hit)\s+by)\b
     """,
     re.I | re.X,
 )

@@ -201,3 +201,10 @@ def test_a_when_answer_naming_only_a_weekday_gives_its_articles_date(desk):
     first = lines(answer)[0]
     assert first.startswith("2024-02-03: ")
     assert "on Saturday morning" in first
+
+
+def test_why_a_project_was_late_is_answered_with_what_held_it_up(desk):
+    """ "Why was the tram line late?" quotes what held the work up, not only that it was late."""
+    answer = desk.ask("why was the tram line late")
+    assert answer.found
+    assert any("Work was held up by the discovery of old gas mains" in x for x in lines(answer))

@@ -14,10 +14,12 @@ from bot.qa.scoring import asked_for
         "The suit accuses the app of connecting dealers to young customers.",
         "The losses stemmed from a slump in freight rates.",
         "The council closed the bridge because of cracks in the deck.",
+        "Work was held up by the discovery of old gas mains along Station Road.",
+        "The launch was delayed by a fault in a fuel valve.",
     ],
 )
 def test_a_sentence_giving_a_cause_answers_why(sentence):
-    """Blame, help, accusations, and what a thing stemmed from give causes."""
+    """Blame, help, accusations, what a thing stemmed from, and what held it up give causes."""
     assert asked_for(sentence, Intent(CAUSE)) == 1.0
 
 
