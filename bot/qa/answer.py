@@ -31,6 +31,7 @@ from bot.qa.plan import QueryPlan
 from bot.qa.scoring import Weights, date_given, features, fitted_weights
 from bot.qa.types import Answer, Citation, Passage
 from ingest.embed import meaning_text
+from ingest.text.dates import names_relative_date
 from ingest.text.prose import is_prose
 from ingest.text.sentences import split_sentences
 from ingest.text.words import stems
@@ -284,10 +285,11 @@ def _of_the_dates_asked(
 
 def _day_only(chosen: list[Candidate], intent: Intent) -> set[Candidate]:
     """For a "when" question, the chosen sentences that name only a weekday or a month ("on
-    Saturday"): their article's date says which one."""
+    Saturday"), or a date read from the day they were written ("last week", "Nov. 16"):
+    their article's date says which one."""
     if intent.kind != DATE:
         return set()
-    return {c for c in chosen if date_given(c.excerpt) == 0.5}
+    return {c for c in chosen if date_given(c.excerpt) == 0.5 or names_relative_date(c.excerpt)}
 
 
 def _unheard(rated: list[Rated], intent: Intent) -> bool:

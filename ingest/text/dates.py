@@ -24,6 +24,7 @@ DATE_WORDS = frozenset([*MONTHS, *(word.lower() for word in CALENDAR)])
 
 _MONTH_NAMES = sorted(MONTHS, key=len, reverse=True)  # "sept" tried before "sep"
 MONTH = "(?i:" + "|".join(_MONTH_NAMES) + r")\b\.?"
+_ONE_DAY, _ANOTHER_DAY = date(2001, 3, 14), date(2013, 10, 2)  # two days to tell relative dates by
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _MONTH_DAY_YEAR = re.compile(
     rf"(?P<month>{MONTH})\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})\b"
@@ -155,6 +156,11 @@ def _embedded_iso_date(text: str) -> date | None:
 def find_dates(text: str, today: date) -> list[DateWindow]:
     """Date windows named in text: "on Nov. 18, 2023", "in November 2023", "last June"..."""
     return [window for window, _ in _dates_with_spans(text, today)]
+
+
+def names_relative_date(text: str) -> bool:
+    """Whether text names a date read from the day it was written ("last week", "Nov. 16")."""
+    return find_dates(text, _ONE_DAY) != find_dates(text, _ANOTHER_DAY)
 
 
 def without_dates(text: str, today: date) -> str:

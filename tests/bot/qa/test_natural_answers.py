@@ -208,3 +208,13 @@ def test_why_a_project_was_late_is_answered_with_what_held_it_up(desk):
     answer = desk.ask("why was the tram line late")
     assert answer.found
     assert any("Work was held up by the discovery of old gas mains" in x for x in lines(answer))
+
+
+def test_a_date_without_its_year_is_dated_by_its_article(desk):
+    """ "The final will be played on May 18" says no year: a "when" answer gives the date of
+    the story that wrote it."""
+    answer = desk.ask("when will the cup final be played")
+    assert answer.found
+    assert "2024-04-21: The final will be played on May 18 at the national stadium. [1]" in lines(
+        answer
+    )

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.text.dates import DateWindow, find_dates, parse_date, without_dates
+from ingest.text.dates import (
+    DateWindow,
+    find_dates,
+    names_relative_date,
+    parse_date,
+    without_dates,
+)
 
 TODAY = date(2026, 11, 28)
 
@@ -140,3 +146,18 @@ def test_relative_periods_end_today_unless_they_are_over():
 def test_absurd_dates_are_ignored():
     """Impossible dates give no window rather than an error."""
     assert find_dates("on February 31, 2023 or in 1200", TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relative"),
+    [
+        ("Then, last week, the Steam Deck OLED arrived.", True),
+        ("The Steam Deck OLED will be available Nov. 16.", True),
+        ("It went on sale on November 16, 2023.", False),
+        ("It happened in 2019.", False),
+        ("No date is named here.", False),
+    ],
+)
+def test_a_date_read_from_the_day_it_was_written_is_relative(sentence, relative):
+    """ "Last week" and "Nov. 16" depend on when they were written; "November 16, 2023" not."""
+    assert names_relative_date(sentence) is relative
