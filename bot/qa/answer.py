@@ -410,9 +410,15 @@ def _after_what_they_follow(chosen: list[Candidate], rated: list[Rated]) -> list
 
 
 def _repeats(cand: Candidate, chosen: list[Candidate]) -> bool:
-    """Whether a chosen sentence already holds most of this one's words."""
+    """Whether a chosen sentence already holds most of this one's words, or either is quoted
+    within the other (a quotation's opening comes with the words that close it)."""
     words = stems(cand.text)
-    return any(len(words & stems(c.text)) >= REDUNDANT * len(words) for c in chosen)
+    return any(
+        len(words & stems(c.text)) >= REDUNDANT * len(words)
+        or c.text in cand.excerpt
+        or cand.text in c.excerpt
+        for c in chosen
+    )
 
 
 def _naming(rated: list[Rated], chosen: list[Candidate]) -> list[Candidate]:

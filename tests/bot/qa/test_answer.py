@@ -636,3 +636,25 @@ def test_an_opening_read_only_for_its_facts_does_not_lead():
         c.article_id == "c" and c.text == "The c story opens here with its main fact."
         for c in found
     )
+
+
+def test_a_quotation_already_quoted_with_its_speaker_is_not_quoted_again():
+    """A quotation's first sentence comes with the words that close it ("… That's what
+    happens when you change the punch," Canelo said): that closing sentence is not quoted
+    again beside it, whichever of the two scores best."""
+    closing = "That's what happens when you change the punch,\" Canelo said about the knockdown."
+    opening = '"I worked the whole fight on going to the body, and then I changed it up.'
+    other = "Charlo was unprepared for one of the best pound-for-pound fighters in the world."
+    quoted = rated_by_meaning(closing, 0.9, {"canelo"}, article="fight", index=1, lede=False)
+    with_it = rated_by_meaning(opening, 0.8, {"canelo"}, article="fight", index=0, lede=False)
+    with_it = replace(with_it, cand=replace(with_it.cand, excerpt=f"{opening} … {closing}"))
+    rest = rated_by_meaning(other, 0.7, {"charlo"}, article="fight", index=2, lede=False)
+    question = "What did Canelo say after he beat Charlo?"
+    text = f"{opening} {closing} {other}"
+    passage = Passage("fight-0", "fight", 0, text, "Fight", "X", None, None, None, 1.0)
+    weights = Weights({"meaning": 1.0}, threshold=0.5)
+    ranked = [quoted, with_it, rest]
+    for r in ranked:
+        r.values["asked_for"] = 1.0  # as if each gave the words asked for
+    choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
+    assert [c.text for c in choice.sentences] == [closing, other]
