@@ -45,7 +45,8 @@ _CAUSE = re.compile(
     |(?:would|to)\s+help|in\s+hopes?\s+of|aimed\s+at|meant\s+to|motivated\s+by|stemm(?:ed|ing)\s+from
     |result(?:ed|s)?\s+from|accus(?:e|ed|es|ing)|alleg(?:e|ed|es|ing|ations?)
     |(?:held\s+up|delayed|hampered|slowed|stalled|halted|disrupted|prompted|triggered|sparked
-    |fuell?ed|hit)\s+by)\b
+    |fuell?ed|hit)\s+by
+    |(?:suit|lawsuit|complaint|filing|petition)\s+(?:claims|argues|contends|says))\b
     """,
     re.I | re.X,
 )

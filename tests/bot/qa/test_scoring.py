@@ -16,10 +16,12 @@ from bot.qa.scoring import asked_for
         "The council closed the bridge because of cracks in the deck.",
         "Work was held up by the discovery of old gas mains along Station Road.",
         "The launch was delayed by a fault in a fuel valve.",
+        "The lawsuit argues that the app's design puts teenagers in touch with dealers.",
     ],
 )
 def test_a_sentence_giving_a_cause_answers_why(sentence):
-    """Blame, help, accusations, what a thing stemmed from, and what held it up give causes."""
+    """Blame, help, accusations, what a thing stemmed from, what held it up, and what a suit
+    claims give causes."""
     assert asked_for(sentence, Intent(CAUSE)) == 1.0
 
 
