@@ -117,7 +117,7 @@ class HybridRetriever:
         latest = sorted(found.values(), key=lambda a: a.published or date.min, reverse=True)
         leads = []
         for article in latest[:k]:
-            chunks = keyword.article_chunks(article.article_id)
+            chunks = keyword.article_chunks(article.article_id, first=1)
             if chunks:
                 leads.append(Passage.from_chunk(chunks[0], 1.0))
         return leads

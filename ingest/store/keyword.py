@@ -371,12 +371,14 @@ class KeywordIndex:
             for r in self.db.execute("SELECT article_id FROM articles WHERE state=?", (PENDING,))
         ]
 
-    def chunk_ids(self, article_id: str | None = None) -> set[str]:
-        """All chunk ids, or one article's."""
+    def chunk_ids(self, article_id: str | None = None, first: int | None = None) -> set[str]:
+        """All chunk ids, or one article's (only its `first` ones, when given)."""
         if article_id is None:
             return {r[0] for r in self.db.execute("SELECT chunk_id FROM chunks")}
-        rows = self.db.execute("SELECT chunk_id FROM chunks WHERE article_id=?", (article_id,))
-        return {r[0] for r in rows}
+        sql, args = "SELECT chunk_id FROM chunks WHERE article_id=?", (article_id,)
+        if first is not None:
+            sql, args = f"{sql} AND position<?", (article_id, first)
+        return {r[0] for r in self.db.execute(sql, args)}
 
     def admitted_count(self, filters: Filters) -> int:
         """Number of chunks the filters admit."""
@@ -444,11 +446,7 @@ class KeywordIndex:
 
     def article_chunks(self, article_id: str, first: int | None = None) -> list[StoredChunk]:
         """An article's chunks in order (only its `first` ones, when given)."""
-        if first is None:
-            ids = self.chunk_ids(article_id)
-        else:
-            sql = "SELECT chunk_id FROM chunks WHERE article_id=? AND position<?"
-            ids = {r[0] for r in self.db.execute(sql, (article_id, first))}
+        ids = self.chunk_ids(article_id, first)
         return sorted(self.chunks(ids).values(), key=lambda c: c.position)
 
     def outlets(self, scopes: Scopes = None) -> list[str]:
