@@ -103,8 +103,8 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
 
 
 def date_given(text: str) -> float:
-    """1 when text gives a date, a half when it names only a weekday or a month ("on
-    Saturday", "in late August"), else 0."""
+    """1 when text gives a date or a month ("in late August"), a half when it names only a
+    weekday or a month's name ("on Saturday", "August's figures"), else 0."""
     return 1.0 if find_dates(text, date.today()) else 0.5 * bool(_WEEKDAY.search(text))
 
 

@@ -53,6 +53,11 @@ _DAY_FIRST = re.compile(
 )
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?:of\s+)?(?P<year>\d{{4}})\b", re.I)
 _LAST_MONTH = re.compile(rf"\blast\s+(?P<month>{MONTH})", re.I)
+# "in June", "in early June": the latest June; "in may" and "in march" typed lower-case are verbs.
+_IN_MONTH = re.compile(
+    rf"\b(?:in|during)\s+(?:(?:early|late|mid)[\s-]+)?(?P<month>{MONTH})(?!\s*,?\s*\d)", re.I
+)
+_VERB_MONTHS = ("may", "march")
 _IN_YEAR = re.compile(r"\bin\s+((?:19|20)\d{2})\b", re.I)
 _RELATIVE = re.compile(r"\b(yesterday|today|(?:this|last)\s+(?:week|month|year))\b", re.I)
 _BEFORE = re.compile(r"\b(before|prior to|until|earlier than)\s+(?:the\s+)?$", re.I)
@@ -201,6 +206,10 @@ def _dates_with_spans(text: str, today: date) -> list[tuple[DateWindow, tuple[in
     for m in _LAST_MONTH.finditer(text):
         month = month_number(m["month"])
         add(m, *_month_span(today.year if month < today.month else today.year - 1, month))
+    for m in _IN_MONTH.finditer(text):
+        if m["month"] not in _VERB_MONTHS:
+            month = month_number(m["month"])
+            add(m, *_month_span(today.year if month <= today.month else today.year - 1, month))
     for m in _IN_YEAR.finditer(text):
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))

@@ -105,6 +105,21 @@ def test_last_june_is_the_most_recent_june():
     ]
 
 
+def test_in_a_month_without_year_is_the_latest_such_month():
+    """ "in june", "in early June", "during March": the latest such month, this one
+    included; "in may" and "in march" typed lower-case are verbs, not months."""
+    june = [DateWindow(date(2026, 6, 1), date(2026, 6, 30), "in")]
+    assert find_dates("what did the governor say in june", TODAY) == june
+    assert find_dates("What was agreed in early June?", TODAY) == june
+    assert find_dates("sales during November", TODAY) == [
+        DateWindow(date(2026, 11, 1), date(2026, 11, 30), "in")
+    ]
+    assert find_dates("What happened in December?", TODAY)[0].start == date(2025, 12, 1)
+    assert find_dates("prices in may rise", TODAY) == []
+    assert find_dates("crowds in march on Sunday", TODAY) == []
+    assert names_relative_date("The rules were agreed in June.")
+
+
 def test_after_a_day_without_year_is_the_most_recent_such_day():
     """ "after the October 7 report" points from the latest October 7 on, that day included:
     a story may follow the report on the same day."""
