@@ -2,8 +2,9 @@
 
 import pytest
 
-from bot.qa.intent import CAUSE, SPEECH, Intent
-from bot.qa.scoring import asked_for
+from bot.qa.candidates import Candidate, Terms
+from bot.qa.intent import CAUSE, PERSON, SPEECH, Intent
+from bot.qa.scoring import asked_for, features
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,31 @@ def test_a_family_word_finds_the_word_news_uses():
         "“She will have her birthday in the tunnels,” her father, Thomas Hand, told Fox News."
     )
     assert asked_for(sentence, Intent(SPEECH, speaker="Emily Hand's dad")) == 1.0
+
+
+def _sentence(text: str) -> Candidate:
+    """A candidate sentence of a story's second passage."""
+    none: frozenset[str] = frozenset()
+    return Candidate(0, "story", 0, 1, 0, text, text, none, none, none, 0.0, True, False)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own_words"),
+    [
+        ("“The win belongs to the town,” said manager Sofia Lindqvist.", 1.0),
+        ("Manager Sofia Lindqvist said the win belonged to the town.", 0.0),
+        ("The crowd of 61,204 was the largest for a cup final in a decade.", 0.0),
+    ],
+)
+def test_a_quotation_gives_the_speakers_own_words(sentence, own_words):
+    """For "what did X say", a quotation gives the speaker's own words; a report of speech
+    does not, nor does a sentence without speech."""
+    terms = Terms({}, frozenset(), {})
+    asked = features(_sentence(sentence), terms, Intent(SPEECH, speaker="Sofia Lindqvist"))
+    assert asked["own_words"] == own_words
+
+
+def test_own_words_count_only_when_words_are_asked_for():
+    """A quotation is no better an answer to "who won the final" than any sentence."""
+    quoted = _sentence("“The win belongs to the town,” said manager Sofia Lindqvist.")
+    assert features(quoted, Terms({}, frozenset(), {}), Intent(PERSON))["own_words"] == 0.0
