@@ -241,6 +241,7 @@ def choose(
     chosen += _adding(besides, chosen, MAX_LENGTH - sum(len(c.excerpt) for c in chosen))
     chosen += _naming(rated, chosen)
     chosen += _from_named_outlets(every, chosen, plan, passages)
+    chosen = _from_where_quotations_open(chosen, rated)
     chosen = _after_what_they_follow(_in_reading_order(chosen[:MAX_SENTENCES]), rated)
     if intent.kind == AMOUNT and not _giving_what_is_asked(rated) & set(chosen):
         return None
@@ -391,6 +392,28 @@ def _adding(answering: list[Rated], chosen: list[Candidate], room: int) -> list[
         added.append(best)
         room -= len(best.excerpt)
     return added
+
+
+def _from_where_quotations_open(chosen: list[Candidate], rated: list[Rated]) -> list[Candidate]:
+    """The chosen sentences, each that goes on with a quotation opened in an earlier sentence
+    of its passage given as that sentence, which is quoted through to it: alone, a quotation's
+    later words ("But holding rates…," she said.) do not show where it starts."""
+    opened: list[Candidate] = []
+    for cand in chosen:
+        opening = next(
+            (
+                r.cand
+                for r in rated
+                if r.cand.passage_rank == cand.passage_rank
+                and r.cand.index < cand.index
+                and cand.text in r.cand.excerpt
+                and cand.text not in r.cand.text
+            ),
+            cand,
+        )
+        if opening not in opened:
+            opened.append(opening)
+    return opened
 
 
 def _after_what_they_follow(chosen: list[Candidate], rated: list[Rated]) -> list[Candidate]:

@@ -638,10 +638,11 @@ def test_an_opening_read_only_for_its_facts_does_not_lead():
     )
 
 
-def test_a_quotation_already_quoted_with_its_speaker_is_not_quoted_again():
+def test_a_quotation_is_quoted_once_from_where_it_opens():
     """A quotation's first sentence comes with the words that close it ("… That's what
-    happens when you change the punch," Canelo said): that closing sentence is not quoted
-    again beside it, whichever of the two scores best."""
+    happens when you change the punch," Canelo said). When the closing sentence scores best,
+    the quotation is given from its opening through to it, once: alone, the closing words
+    do not show where the quotation starts."""
     closing = "That's what happens when you change the punch,\" Canelo said about the knockdown."
     opening = '"I worked the whole fight on going to the body, and then I changed it up.'
     other = "Charlo was unprepared for one of the best pound-for-pound fighters in the world."
@@ -657,4 +658,5 @@ def test_a_quotation_already_quoted_with_its_speaker_is_not_quoted_again():
     for r in ranked:
         r.values["asked_for"] = 1.0  # as if each gave the words asked for
     choice = choose(ranked, read_intent(question), plan_query(question), [passage], weights)
-    assert [c.text for c in choice.sentences] == [closing, other]
+    assert [c.text for c in choice.sentences] == [opening, other]
+    assert choice.sentences[0].excerpt == f"{opening} … {closing}"

@@ -218,3 +218,13 @@ def test_a_date_without_its_year_is_dated_by_its_article(desk):
     assert "2024-04-21: The final will be played on May 18 at the national stadium. [1]" in lines(
         answer
     )
+
+
+def test_what_someone_said_is_quoted_in_their_own_words_from_where_the_quote_opens(desk):
+    """ "what did the governor say about rates" gets her quotation whole, from its opening
+    words, not its closing sentence alone ("But holding rates…," she told reporters)."""
+    answer = desk.ask("what did the governor say about rates")
+    assert answer.found
+    quotes = [line for line in lines(answer) if "she told reporters" in line]
+    assert quotes
+    assert quoted(quotes[0]).startswith('"We are not declaring victory')
