@@ -66,6 +66,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"""
             \bhow\s+(?:much|many)\b
+            # "what does it cost", "what is it worth"
+            | \bwhat\s+(?:does|did|do|will|would|is|was|are|were)\s+.{1,60}?\s+
+                (?:costs?|charges?|charged|pa(?:y|ys|id)|earns?|earned|worth|s(?:ell|old)\s+for
+                |go(?:es)?\s+for|went\s+for|fetch(?:ed)?)
+                (?=\s+(?:per|a|an|each|for|in|to|now|today|these|this|actually)\b|\W*$)
             | """
             + _WHAT_IS
             + r"""(?:the\s+(?-i:[a-z]+\s+){0,2}?)?  # "what was the final score"
@@ -117,7 +122,8 @@ _MEASURE_WORD = re.compile(
 )
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
-    r"\b(?:costs?|prices?|pa(?:y|id|ying)|salary|fees?|fined?|worth|sp(?:end|ent)|rais(?:e|ed|ing)"
+    r"\b(?:costs?|prices?|pa(?:y|id|ying)|charg(?:e|es|ed|ing)|salary|fees?|fined?|worth|sp(?:end|ent)"
+    r"|rais(?:e|ed|ing)"
     r"|valuation|revenue|profits?|s(?:ell|old)|wages?|earnings|budget|debt)\b",
     re.I,
 )

@@ -97,3 +97,23 @@ def test_a_noun_naming_an_amount_asks_for_one(question, kind, measure):
     AI") or one standing bare after "what", mid-question, does not."""
     intent = read_intent(question)
     assert (intent.kind, intent.measure) == (kind, measure)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what does beeper mini charge per month", AMOUNT),
+        ("Cheapest season ticket for 2024, what does it cost?", AMOUNT),
+        ("What does the new doll sell for?", AMOUNT),
+        ("what is the estate actually worth", AMOUNT),
+        ("What did Microsoft pay for Activision?", AMOUNT),
+        ("What are consumer groups complaining about with the paid no-ads plan?", FACT),
+        ("what does the report say", SPEECH),
+    ],
+)
+def test_a_verb_of_paying_asks_for_a_sum(question, kind):
+    """ "What does it cost", "what does X charge per month", "what is it worth": a sum of
+    money, as "how much" asks; "paid" naming a kind of plan asks for none."""
+    intent = read_intent(question)
+    assert intent.kind == kind
+    assert intent.measure == ("cost" if kind == AMOUNT else "")
