@@ -66,11 +66,13 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"""
             \bhow\s+(?:much|many)\b
-            # "what does it cost", "what is it worth"
+            # "what does it cost", "what is it worth", "what did X pay for Y" (what a budget
+            # "pays for" are things, not a sum)
             | \bwhat\s+(?:does|did|do|will|would|is|was|are|were)\s+.{1,60}?\s+
-                (?:costs?|charges?|charged|pa(?:y|ys|id)|earns?|earned|worth|s(?:ell|old)\s+for
-                |go(?:es)?\s+for|went\s+for|fetch(?:ed)?)
-                (?=\s+(?:per|a|an|each|for|in|to|now|today|these|this|actually)\b|\W*$)
+                (?:(?:costs?|charges?|charged|earns?|earned|worth|s(?:ell|old)\s+for
+                    |go(?:es)?\s+for|went\s+for|fetch(?:ed)?)
+                    (?=\s+(?:per|a|an|each|for|in|to|now|today|these|this|actually)\b|\W*$)
+                | pa(?:y|ys|id)(?=\s+(?:per|a|an|each|in|to|now|today)\b|\s+for\s+\w|\W*$))
             | """
             + _WHAT_IS
             + r"""(?:the\s+(?-i:[a-z]+\s+){0,2}?)?  # "what was the final score"

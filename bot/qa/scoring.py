@@ -34,7 +34,7 @@ FEATURES = (
     "before",  # share of the question's words the sentence before it holds
     "asked_for",  # holds what the question asks for: an amount, a date, a name, a cause, words
     "early",  # how near its article's start it stands: a story gives its main facts first
-    "own_words",  # for "what did X say", a quotation: the speaker's own words, not a report
+    "own_words",  # for "what did X say", a quotation holding a question word: their own words on it
 )
 EARLY_PASSAGES = 5  # passages into an article after which a sentence counts as late
 
@@ -100,7 +100,9 @@ def features(cand: Candidate, terms: Terms, intent: Intent) -> dict[str, float]:
         "before": terms.share(cand.before),
         "asked_for": asked_for(cand.excerpt, intent),
         "early": max(0.0, 1.0 - cand.position / EARLY_PASSAGES),
-        "own_words": float(intent.kind == SPEECH and is_quotation(cand.excerpt)),
+        "own_words": float(
+            intent.kind == SPEECH and bool(cand.terms) and is_quotation(cand.excerpt)
+        ),
     }
 
 

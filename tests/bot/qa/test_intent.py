@@ -108,12 +108,14 @@ def test_a_noun_naming_an_amount_asks_for_one(question, kind, measure):
         ("what is the estate actually worth", AMOUNT),
         ("What did Microsoft pay for Activision?", AMOUNT),
         ("What are consumer groups complaining about with the paid no-ads plan?", FACT),
+        ("what does the tram budget pay for", FACT),
         ("what does the report say", SPEECH),
     ],
 )
 def test_a_verb_of_paying_asks_for_a_sum(question, kind):
-    """ "What does it cost", "what does X charge per month", "what is it worth": a sum of
-    money, as "how much" asks; "paid" naming a kind of plan asks for none."""
+    """ "What does it cost", "what does X charge per month", "what is it worth", "what did X
+    pay for Y": a sum of money, as "how much" asks; what a budget "pays for" are things, and
+    "paid" naming a kind of plan asks for none."""
     intent = read_intent(question)
     assert intent.kind == kind
     assert intent.measure == ("cost" if kind == AMOUNT else "")

@@ -228,3 +228,13 @@ def test_what_someone_said_is_quoted_in_their_own_words_from_where_the_quote_ope
     quotes = [line for line in lines(answer) if "she told reporters" in line]
     assert quotes
     assert quoted(quotes[0]).startswith('"We are not declaring victory')
+
+
+def test_a_quotation_on_another_topic_does_not_answer_what_someone_says(desk):
+    """ "what are the shopkeepers on station road saying" is answered by the traders on
+    Station Road, not by the grid operator's quotation about the battery: a quotation counts
+    as someone's own words on the question only when it holds a word of the question."""
+    answer = desk.ask("what are the shopkeepers on station road saying")
+    assert answer.found
+    assert lines(answer)[0].startswith("Traders on Station Road")
+    assert "battery" not in answer.text

@@ -5,6 +5,7 @@ import pytest
 from bot.qa.candidates import Candidate, Terms
 from bot.qa.intent import CAUSE, PERSON, SPEECH, Intent
 from bot.qa.scoring import asked_for, features
+from ingest.text.words import stems
 
 
 @pytest.mark.parametrize(
@@ -85,10 +86,14 @@ def test_a_family_word_finds_the_word_news_uses():
     assert asked_for(sentence, Intent(SPEECH, speaker="Emily Hand's dad")) == 1.0
 
 
+QUESTION = Terms({"win": 1.0, "town": 1.0}, frozenset(), {})  # "what did she say about the win"
+
+
 def _sentence(text: str) -> Candidate:
-    """A candidate sentence of a story's second passage."""
+    """A candidate sentence of a story's second passage, with the question's words it holds."""
+    held = frozenset(stems(text)) & QUESTION.weights.keys()
     none: frozenset[str] = frozenset()
-    return Candidate(0, "story", 0, 1, 0, text, text, none, none, none, 0.0, True, False)
+    return Candidate(0, "story", 0, 1, 0, text, text, held, none, none, 0.0, True, False)
 
 
 @pytest.mark.parametrize(
@@ -96,18 +101,19 @@ def _sentence(text: str) -> Candidate:
     [
         ("“The win belongs to the town,” said manager Sofia Lindqvist.", 1.0),
         ("Manager Sofia Lindqvist said the win belonged to the town.", 0.0),
+        ("“Nobody gave us a chance,” said manager Sofia Lindqvist.", 0.0),
         ("The crowd of 61,204 was the largest for a cup final in a decade.", 0.0),
     ],
 )
-def test_a_quotation_gives_the_speakers_own_words(sentence, own_words):
-    """For "what did X say", a quotation gives the speaker's own words; a report of speech
-    does not, nor does a sentence without speech."""
-    terms = Terms({}, frozenset(), {})
-    asked = features(_sentence(sentence), terms, Intent(SPEECH, speaker="Sofia Lindqvist"))
+def test_a_quotation_on_the_topic_gives_the_speakers_own_words(sentence, own_words):
+    """For "what did X say about Y", a quotation holding a word of the question gives the
+    speaker's own words on it; a report of speech does not, nor does a quotation on something
+    else, nor a sentence without speech."""
+    asked = features(_sentence(sentence), QUESTION, Intent(SPEECH, speaker="Sofia Lindqvist"))
     assert asked["own_words"] == own_words
 
 
 def test_own_words_count_only_when_words_are_asked_for():
     """A quotation is no better an answer to "who won the final" than any sentence."""
     quoted = _sentence("“The win belongs to the town,” said manager Sofia Lindqvist.")
-    assert features(quoted, Terms({}, frozenset(), {}), Intent(PERSON))["own_words"] == 0.0
+    assert features(quoted, QUESTION, Intent(PERSON))["own_words"] == 0.0
