@@ -26,6 +26,13 @@ BROAD, AMOUNT, DATE, PERSON, CAUSE, SPEECH, FACT = (
 
 # "what is", "what's", "whats", ... as questions type them.
 _WHAT_IS = r"\bwhat(?:'s|’s|s|\s+was|\s+is|\s+were|\s+are)?\s+"
+# Nouns naming an amount ("the final score", "total gross"), in lower case: "What's Figure AI's
+# chief claiming" names none.
+_AMOUNT_NOUNS = r"""
+    (?-i:price|prices|percentage|percent|amount|number|score|scores|fee|fees|fine|fines|penalty
+    |salary|wages?|cost|costs|valuation|revenue|profits?|losses|sales|earnings|gross|budget|debt
+    |size|total|figure|margin|odds|rates?|temperature|attendance|crowd|toll|population|turnout)\b
+"""
 # What the question's first words ask for ("When...", "How much...").
 _OPENING: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DATE, re.compile(r"^\W*when\b", re.I)),
@@ -76,11 +83,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             | """
             + _WHAT_IS
             + r"""(?:the\s+(?-i:[a-z]+\s+){0,2}?)?  # "what was the final score"
-                (?-i:price|prices|percentage|percent|amount|number|score|scores|fee|fees|fine
-                |fines|penalty|salary|wages?|cost|costs|valuation|revenue|profits?|losses|sales
-                |earnings|budget|debt|size|total|figure|margin|odds|rates?|temperature
-                |attendance|crowd|toll|population|turnout)\b
-            """,
+            """
+            + _AMOUNT_NOUNS,
             re.I | re.X,
         ),
     ),
@@ -124,11 +128,13 @@ _MEASURE_WORD = re.compile(
 )
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
-    r"\b(?:costs?|prices?|pa(?:y|id|ying)|charg(?:e|es|ed|ing)|salary|fees?|fined?|worth|sp(?:end|ent)"
+    r"\b(?:costs?|prices?|pa(?:y|id|ying)|charg(?:e|es|ed|ing)|gross(?:ed)?|salary|fees?|fined?"
+    r"|worth|sp(?:end|ent)"
     r"|rais(?:e|ed|ing)"
     r"|valuation|revenue|profits?|s(?:ell|old)|wages?|earnings|budget|debt)\b",
     re.I,
 )
+_NAMES_AMOUNT = re.compile(r"\b" + _AMOUNT_NOUNS, re.X)
 _WH_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are)\b", re.I)
 _SPEAKER_PHRASE = re.compile(
     r"""
@@ -170,6 +176,8 @@ def read_intent(question: str) -> Intent:
     for kind, cue in _CUES:
         if cue.search(question):
             return _of_kind(kind, question)
+    if not _WH_WORD.search(question) and _NAMES_AMOUNT.search(question):
+        return _of_kind(AMOUNT, question)  # "Eras Tour total gross so far?"
     if not _WH_WORD.search(question) and len(question.split()) <= 6:
         return Intent(BROAD)
     return Intent(FACT)

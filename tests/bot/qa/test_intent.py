@@ -89,12 +89,17 @@ def test_the_wordings_asking_for_someones_words_name_the_speaker(question, speak
         ("what's the crowd expected at the derby", AMOUNT, ""),
         ("What's Figure AI's chief claiming about robots?", FACT, ""),
         ("Did the article explain what positive betting odds mean?", BROAD, ""),
+        ("Eras Tour total gross so far?", AMOUNT, "cost"),
+        ("price of the ray-ban smart glasses?", AMOUNT, "cost"),
+        ("any news on the tram budget", BROAD, ""),
     ],
 )
 def test_a_noun_naming_an_amount_asks_for_one(question, kind, measure):
     """ "What was the final score", "whats the daily fine": a noun naming an amount, after
-    "what is the" and up to two words, asks for that amount; a capitalised name ("Figure
-    AI") or one standing bare after "what", mid-question, does not."""
+    "what is the" and up to two words, asks for that amount, as it does in a question typed
+    without a question word ("Eras Tour total gross so far?"); a capitalised name ("Figure
+    AI") or one standing bare after "what", mid-question, does not, nor does news asked of
+    a budget."""
     intent = read_intent(question)
     assert (intent.kind, intent.measure) == (kind, measure)
 
