@@ -129,9 +129,8 @@ _MEASURE_WORD = re.compile(
 # Words that make "how much" a sum of money: "How much did the tram line cost?"
 _PAYING = re.compile(
     r"\b(?:costs?|prices?|pa(?:y|id|ying)|charg(?:e|es|ed|ing)|gross(?:ed)?|salary|fees?|fined?"
-    r"|worth|sp(?:end|ent)"
-    r"|rais(?:e|ed|ing)"
-    r"|valuation|revenue|profits?|s(?:ell|old)|wages?|earnings|budget|debt)\b",
+    r"|worth|sp(?:end|ent)|rais(?:e|ed|ing)|valuation|revenue|profits?|s(?:ell|old)|wages?"
+    r"|earnings|budget|debt)\b",
     re.I,
 )
 _NAMES_AMOUNT = re.compile(r"\b" + _AMOUNT_NOUNS, re.X)
