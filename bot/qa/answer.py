@@ -400,20 +400,21 @@ def _from_where_quotations_open(chosen: list[Candidate], rated: list[Rated]) -> 
     later words ("But holding rates…," she said.) do not show where it starts."""
     opened: list[Candidate] = []
     for cand in chosen:
-        opening = next(
-            (
-                r.cand
-                for r in rated
-                if r.cand.passage_rank == cand.passage_rank
-                and r.cand.index < cand.index
-                and cand.text in r.cand.excerpt
-                and cand.text not in r.cand.text
-            ),
-            cand,
-        )
+        opening = next((r.cand for r in rated if _opens_quotation_of(r.cand, cand)), cand)
         if opening not in opened:
             opened.append(opening)
     return opened
+
+
+def _opens_quotation_of(earlier: Candidate, cand: Candidate) -> bool:
+    """Whether an earlier sentence of cand's passage opens a quotation that cand goes on with
+    (its excerpt is quoted through to cand)."""
+    return (
+        earlier.passage_rank == cand.passage_rank
+        and earlier.index < cand.index
+        and cand.text in earlier.excerpt
+        and cand.text not in earlier.text
+    )
 
 
 def _after_what_they_follow(chosen: list[Candidate], rated: list[Rated]) -> list[Candidate]:

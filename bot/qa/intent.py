@@ -175,10 +175,11 @@ def read_intent(question: str) -> Intent:
     for kind, cue in _CUES:
         if cue.search(question):
             return _of_kind(kind, question)
-    if not _WH_WORD.search(question) and _NAMES_AMOUNT.search(question):
-        return _of_kind(AMOUNT, question)  # "Eras Tour total gross so far?"
-    if not _WH_WORD.search(question) and len(question.split()) <= 6:
-        return Intent(BROAD)
+    if not _WH_WORD.search(question):  # "Eras Tour total gross so far?", "sam altman openai"
+        if _NAMES_AMOUNT.search(question):
+            return _of_kind(AMOUNT, question)
+        if len(question.split()) <= 6:
+            return Intent(BROAD)
     return Intent(FACT)
 
 

@@ -172,9 +172,11 @@ class NewsDesk:
         """Every passage of the ARTICLES_READ best articles, and the opening passage of the
         others: the fact a question asks for is often in a passage of the right article that
         did not rank, and a news story gives its main facts first."""
+        scores: dict[str, float] = {}  # each article's, by its best passage
+        for p in passages:
+            scores.setdefault(p.article_id, p.score)
         read: list[Passage] = []
-        for rank, article_id in enumerate(dict.fromkeys(p.article_id for p in passages)):
-            score = next(p.score for p in passages if p.article_id == article_id)
+        for rank, (article_id, score) in enumerate(scores.items()):
             first = None if rank < ARTICLES_READ else OPENING_PASSAGES
             chunks = self.index.keyword.article_chunks(article_id, first)
             read += [Passage.from_chunk(chunk, score) for chunk in chunks]

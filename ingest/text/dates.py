@@ -209,7 +209,7 @@ def _dates_with_spans(text: str, today: date) -> list[tuple[DateWindow, tuple[in
     for m in _IN_MONTH.finditer(text):
         if m["month"] not in _VERB_MONTHS:
             month = month_number(m["month"])
-            add(m, *_month_span(today.year if month <= today.month else today.year - 1, month))
+            add(m, *_month_span(_latest_year(month, 1, today), month))
     for m in _IN_YEAR.finditer(text):
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))
