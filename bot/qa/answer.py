@@ -279,9 +279,11 @@ def _of_the_dates_asked(
     rated: list[Rated], plan: QueryPlan, passages: list[Passage], threshold: float
 ) -> list[Rated]:
     """The candidates from articles that came out in the dates the question names, when one
-    of them answers; all of them otherwise."""
+    of them answers on the question's topic; all of them otherwise. A story of those dates
+    that shares only the month with the question ("what did putin say about china in
+    november", the latest November's rate cut) does not answer it."""
     then = [r for r in rated if plan.dates and within(passages[r.cand.passage_rank], plan.dates)]
-    return then if then and then[0].score >= threshold else rated
+    return then if then and then[0].score >= threshold and then[0].cand.on_topic else rated
 
 
 def _day_only(chosen: list[Candidate], intent: Intent) -> set[Candidate]:

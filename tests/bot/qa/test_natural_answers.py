@@ -238,3 +238,13 @@ def test_a_quotation_on_another_topic_does_not_answer_what_someone_says(desk):
     assert answer.found
     assert lines(answer)[0].startswith("Traders on Station Road")
     assert "battery" not in answer.text
+
+
+def test_a_story_sharing_only_the_month_asked_does_not_answer(desk):
+    """ "in november" names the latest November, when the rate cut came out; that story
+    shares nothing with Putin's words on China but the month. The answer is Putin's November
+    speech of another year, its lines dated."""
+    answer = desk.ask("what did putin say about china in november")
+    assert answer.found
+    assert any("Russia and China" in line for line in lines(answer))
+    assert all(line.startswith("2021-11-") for line in lines(answer))
