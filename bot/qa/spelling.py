@@ -4,10 +4,11 @@ The keyword index stores Porter stems, so a question word is looked up by the st
 own tokenizer gives it. A word the archive lacks but the language has ("election", "weed":
 one the embedding model's vocabulary holds whole) is no misspelling and stays as asked. One
 that is neither ("gogle") is compared with the archive's stems that begin with the same two
-letters, and the nearest (at most MAX_EDITS edits) that the reader's archives hold replaces it,
-written as their articles write it ("Google"; as a title does, when only titles hold it), when
-that written word too is at most MAX_EDITS from the asked one: stems near by chance
-("deforest" and "dearest") are no slip of typing.
+letters (a slip in an ending keeps the stemmer from cutting it, so a stem the word begins
+with counts too: "estimatd" is "estim"), and the nearest (at most MAX_EDITS edits) that the
+reader's archives hold replaces it, written as their articles write it ("Google"; as a title
+does, when only titles hold it), when that written word too is at most MAX_EDITS from the
+asked one: stems near by chance ("deforest" and "dearest") are no slip of typing.
 Among as near, the one found most often beside the question's other words wins ("epic v
 gogle" is Google, not goal), written as the articles write it in that company ("Online Saftey
 Act" is the Online Safety Act). A capitalised word never becomes a word written in lower case:
@@ -28,6 +29,7 @@ from ingest.text.words import STOPWORDS
 MIN_LETTERS = 4  # shorter words are too often something else, one letter away
 MAX_EDITS = 2  # for a stem of more than SHORT letters; one edit for a shorter one
 SHORT = 5
+MAX_ENDING = 4  # letters of an ending a slip may keep on the word: "erd" of "headquarterd"
 TOGETHER = 1000  # chunks counted where a mended word stands with the question's other words
 RARE = 20  # chunks a word is taken to hold beyond its own: one seen once proves little
 _WORD = re.compile(r"[^\W\d_]+")  # as the keyword index splits words: "bank's" is "bank", "s"
@@ -84,14 +86,24 @@ def nearest(
     allowed = MAX_EDITS if len(asked) > SHORT else 1
     near = []
     for term, documents in keyword.terms_starting(asked[:2]):
-        if abs(len(term) - len(asked)) <= allowed:
-            edits = distance(asked, term)
-            if edits <= allowed and keyword.mentions(fts_prefix(term), scopes):
-                match = f'"{term}" AND ({company})'
-                together = keyword.matches(match, scopes, TOGETHER) if company else 0
-                near.append((edits, -together / (documents + RARE), -documents, term, together))
+        edits = _stem_edits(asked, term, allowed)
+        if edits <= allowed and keyword.mentions(fts_prefix(term), scopes):
+            match = f'"{term}" AND ({company})'
+            together = keyword.matches(match, scopes, TOGETHER) if company else 0
+            near.append((edits, -together / (documents + RARE), -documents, term, together))
     for *_, term, together in sorted(near):
         yield term, together
+
+
+def _stem_edits(asked: str, term: str, allowed: int) -> int:
+    """Edits from an asked stem to an archive's stem. A slip in a word's ending keeps the
+    stemmer from cutting it ("headquarterd" stays whole, "headquartered" is "headquart"), so
+    a stem that the asked word may begin with counts one edit more than its start's."""
+    whole = distance(asked, term) if abs(len(term) - len(asked)) <= allowed else allowed + 1
+    ending = len(asked) - len(term)
+    if len(term) < MIN_LETTERS or not 0 < ending <= MAX_ENDING:
+        return whole
+    return min(whole, distance(asked[: len(term)], term) + 1)
 
 
 def distance(a: str, b: str) -> int:

@@ -57,6 +57,9 @@ _SEPARATORS = re.compile(r"[|•\t]")
 _CLOSING = ' "”’)]'  # what may follow a sentence's last stop
 _FULL_DATE = re.compile(DATE_TEXT)
 _FIELD = re.compile(r"^(?-i:[A-Z][a-z]+(?: [a-z]+){0,2}): \S")  # "Landing site: Sea of…"
+# "Golden Boot: James Rodríguez (6 goals)": a label in capitals names a value, not a heading
+_NAMED_FIELD = re.compile(r"^(?-i:[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]*){1,3}): (.*)$")
+MAX_VALUE_LOWERCASE = 2  # more, and the value is a sentence: "Microsoft Activision: What does…"
 
 
 def is_prose(sentence: str, cut: bool = False) -> bool:
@@ -80,9 +83,14 @@ def is_prose(sentence: str, cut: bool = False) -> bool:
 
 
 def _is_field(sentence: str, words: list[str]) -> bool:
-    """A short labelled field: "Born: 7 November 1867, Warsaw"."""
-    fits = len(words) >= MIN_FIELD_WORDS and len(sentence) <= MAX_FIELD_CHARS
-    return fits and bool(_FIELD.match(sentence))
+    """A short labelled field: "Born: 7 November 1867, Warsaw", or a value named by a label
+    in capitals: "Golden Ball: Lionel Messi"."""
+    if len(words) < MIN_FIELD_WORDS or len(sentence) > MAX_FIELD_CHARS:
+        return False
+    named = _NAMED_FIELD.match(sentence)
+    if named:
+        return len(_LOWERCASE_WORD.findall(named[1])) <= MAX_VALUE_LOWERCASE
+    return bool(_FIELD.match(sentence))
 
 
 def _is_running_text(sentence: str, words: list[str], cut: bool) -> bool:

@@ -1,8 +1,8 @@
 """Short fact questions asked of web-search snippets: a snippet states its fact in one short
 sentence, which answers however few long words it has and whatever numbers its date holds,
 a speed may be given in metres per second, excerpts joined by " ... " are sentences, the
-last one cut short too, and so are fields parted by " · " ("Born: February 11, 1847"). The
-real index and bundled model."""
+last one cut short too, and so are fields parted by " · " ("Born: February 11, 1847", or
+under a label in capitals, "Golden Ball: Lionel Messi"). The real index and bundled model."""
 
 import json
 
@@ -65,6 +65,20 @@ SNIPPETS = [
         "body": "Thomas Edison · Born: February 11, 1847, Milan, Ohio · Died: October 18, "
         "1931, West Orange, New Jersey · Notable works: phonograph, incandescent lamp",
     },
+    {
+        "title": "Brazil 2014 in numbers | FIFA",
+        "source": "fifa.example",
+        "url": "https://fifa.example/2014brazil/awards",
+        "body": "Awards · Golden Boot: James Rodríguez (6 goals) · Golden Ball: Lionel Messi · "
+        "Golden Glove: Manuel Neuer · Best Young Player: Paul Pogba",
+    },
+    {
+        "title": "Apple Inc. Company Profile | Headquarters, Revenue, CEO",
+        "source": "profiles.example",
+        "url": "https://profiles.example/apple",
+        "body": "Apple Inc. · Headquarters: Cupertino, California · Founded: April 1, 1976 · "
+        "CEO: Tim Cook · Employees: 161,000 ...",
+    },
 ]
 
 
@@ -90,6 +104,8 @@ def snippet_desk(tmp_path_factory):
         ("how many moons does mars have", "Mars has two moons, Phobos and Deimos"),
         ("how long is a day on mars", "a day on Mars lasts 24.6 hours"),
         ("when was edison born", "Born: February 11, 1847, Milan, Ohio"),
+        ("Who won the Golden Boot in 2014?", "Golden Boot: James Rodríguez"),
+        ("where is apple headquarterd", "Headquarters: Cupertino, California"),
     ],
 )
 def test_a_short_sentence_stating_the_fact_answers(snippet_desk, question, fact):

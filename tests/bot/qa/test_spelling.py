@@ -29,6 +29,17 @@ def test_a_word_the_archive_lacks_becomes_its_nearest_spelling_there(desk):
     ]
 
 
+def test_a_slip_in_a_words_ending_is_mended_though_it_keeps_the_ending_from_being_cut(desk):
+    """ "estimatd" keeps its stem whole, three edits from the archive's "estim" (of
+    "estimated"): the stem its start is read as is the one compared."""
+    assert mended(desk, "how many people were estimatd to use the tram")[1] == [
+        Correction("estimatd", "estimated")
+    ]
+    assert mended(desk, "what equipmnt did the lander carry")[1] == [
+        Correction("equipmnt", "equipment")
+    ]
+
+
 def test_words_the_archive_holds_or_nothing_near_are_left_alone(desk):
     """Known words stay; "Ukrane" has nothing within two edits, so it stays too."""
     question = "What did Putin say about Ukrane?"

@@ -33,6 +33,8 @@ from ingest.text.prose import is_prose
         "Save Log in , register or subscribe to save articles for later.",
         "When you buy through these links, TechCrunch may earn an affiliate commission.",
         "Okoro, Adeyemi, Dunmore, Tull and Mensah.",
+        "Microsoft Activision: What does deal mean for gamers?",
+        "Shohei Ohtani news: Latest updates, rumors for MLB free agency",
     ],
 )
 def test_furniture_tables_and_questions_are_not_prose(text):
@@ -64,6 +66,8 @@ def test_furniture_tables_and_questions_are_not_prose(text):
         "Python 3.0 was released on December 3, 2008.",
         "Born: February 11, 1847, Milan, Ohio",
         "Producer: George Martin",
+        "Golden Boot: James Rodríguez (6 goals)",
+        "FIFA Fair Play Trophy: Colombia",
     ],
 )
 def test_news_sentences_are_prose(text):
