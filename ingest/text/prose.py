@@ -14,6 +14,7 @@ MAX_CHARS = 700  # longer runs without a full stop are lists or tables that lost
 MAX_NUMBER_SHARE = 0.35  # of the words: more, and it is a table row or a list of scores
 MIN_FIELD_WORDS = 3  # "Producer: George Martin"
 MAX_FIELD_CHARS = 200  # longer, and the label heads a paragraph: prose, read as such
+MAX_VALUE_LOWERCASE = 2  # of a value under a label in capitals; more, and it is a heading
 
 _FURNITURE = re.compile(
     r"""
@@ -59,7 +60,6 @@ _FULL_DATE = re.compile(DATE_TEXT)
 _FIELD = re.compile(r"^(?-i:[A-Z][a-z]+(?: [a-z]+){0,2}): \S")  # "Landing site: Sea of…"
 # "Golden Boot: James Rodríguez (6 goals)": a label in capitals names a value, not a heading
 _NAMED_FIELD = re.compile(r"^(?-i:[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]*){1,3}): (.*)$")
-MAX_VALUE_LOWERCASE = 2  # more, and the value is a sentence: "Microsoft Activision: What does…"
 
 
 def is_prose(sentence: str, cut: bool = False) -> bool:
